@@ -1,0 +1,150 @@
+"""The `tandem` command: platform commands plus each domain's group."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+import typer
+
+from tandem.app import create_app, register
+from tandem.domains import load_manifests
+from tandem.platform.auth import service
+from tandem.platform.cli import audit, db, jobs, tokens, users
+from tandem.platform.cli.context import cli_uow, database
+from tandem.platform.cli.output import err_console, say
+from tandem.platform.cli.serve import run_worker, serve
+from tandem.platform.config import get_settings
+from tandem.platform.db import migrate
+from tandem.platform.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, TandemError
+
+app = typer.Typer(
+    help="Tandem: one system of record for the CIO and the CISO. One inventory, two lenses.",
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+)  # fmt: skip
+demo_app = typer.Typer(help="The sample organisation, Northwind Health.")
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(audit.app, name="audit")
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(demo_app, name="demo")
+_state = {"debug": False}
+EXIT_CODES: dict[type[TandemError], int] = {InvalidInput: 2, NotFound: 3, PermissionDenied: 4, NotAuthenticated: 4, Conflict: 5}
+
+
+@app.callback()
+def root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors")) -> None:
+    """Tandem's command line."""
+    _state["debug"] = debug
+
+
+@app.command()
+def init(
+    username: str = typer.Option("admin", help="User name of the first administrator"),
+    org: str = typer.Option("My organisation", "--org", help="Name of the organisation (the root org unit)"),
+    email: str = typer.Option("", help="E-mail of the administrator"),
+) -> None:
+    """Create the organisation and its first administrator; prints a one-time password."""
+    migrate.upgrade(database(check_migrations=False).engine)
+    with cli_uow() as session:
+        if service.all_users(session):
+            raise Conflict("Tandem is already initialised (users exist); use `tandem users create`")
+        root_unit = service.root_unit(session) or service.create_unit(session, None, org, None)
+        user, one_time = service.create_user(session, None, username, email=email)
+        service.grant_role(session, None, user.id, "admin", root_unit.id)
+    say(f"created organisation {org!r} and administrator {username!r}")
+    say(f"one-time password (shown once; you must change it at first sign-in): {one_time}")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: str | None = typer.Option(None, help="Address to bind (default TANDEM_HOST)"),
+    port: int | None = typer.Option(None, help="Port (default TANDEM_PORT)"),
+    worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the job worker in this process"),
+) -> None:
+    """Serve the web UI and the REST API (Ctrl-C stops the server and its worker)."""
+    settings = get_settings()
+    database_ = database()
+    if database_.is_sqlite and not worker:
+        raise Conflict("on SQLite the job worker must run inside the server (one writer process)")
+    say(f"Tandem on http://{host or settings.host}:{port or settings.port}")
+    serve(create_app(settings, database_), database_, settings, host or settings.host, port or settings.port, worker)
+
+
+@app.command("worker")
+def worker_cmd() -> None:
+    """Run a job worker process (PostgreSQL); stops cleanly on SIGINT/SIGTERM."""
+    run_worker(database(), get_settings())
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(
+    ctx: typer.Context,
+    host: str | None = typer.Option(None, help="Address to bind (default TANDEM_HOST)"),
+    port: int | None = typer.Option(None, help="Port (default TANDEM_PORT)"),
+) -> None:
+    """Load Northwind Health (if needed) and serve it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = get_settings()
+    logins = _load_demo()
+    say(f"\nTandem is starting on http://{host or settings.host}:{port or settings.port}  (Ctrl-C stops it)")
+    _print_logins(logins)
+    database_ = database()
+    serve(create_app(settings, database_), database_, settings, host or settings.host, port or settings.port)
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Build Northwind Health in the configured database without serving (idempotent)."""
+    _print_logins(_load_demo())
+
+
+def _logins_file() -> Path:
+    return get_settings().data_dir / "demo-logins.txt"
+
+
+def _load_demo() -> list[tuple[str, str, str]]:
+    from tandem.demo.org import load
+
+    migrate.upgrade(database(check_migrations=False).engine)
+    with cli_uow() as session:
+        return load(session, _logins_file())
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    say("Northwind Health demo logins (also in var/demo-logins.txt):")
+    for username, role, password in logins:
+        say(f"  {username:<12} {role:<17} {password}")
+
+
+def main() -> None:
+    """Run the CLI: errors end in one clear line and a non-zero exit; --debug shows the traceback."""
+    register(load_manifests())
+    for manifest in load_manifests():
+        if manifest.cli is not None and manifest.name not in {g.name for g in app.registered_groups}:
+            app.add_typer(manifest.cli, name=manifest.name)
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except TandemError as exc:
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"error: {exc.message}", highlight=False, markup=False)
+        sys.exit(next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 1))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", highlight=False, markup=False)
+        sys.exit(1)

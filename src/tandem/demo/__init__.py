@@ -1,0 +1,1 @@
+"""The sample organisation, Northwind Health, built through the services."""

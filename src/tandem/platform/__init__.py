@@ -1,0 +1,1 @@
+"""The thin core every domain stands on; it imports no domain."""

@@ -1,0 +1,1 @@
+"""REST plumbing: authentication, declared permissions, transactions, problem responses, paging."""

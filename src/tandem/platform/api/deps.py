@@ -1,0 +1,175 @@
+"""Dependencies every route uses: who is calling, what they may do, and the request's transaction."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from tandem.platform.auth import sessions as web_sessions
+from tandem.platform.auth import tokens
+from tandem.platform.auth.principal import ANONYMOUS, Principal
+from tandem.platform.auth.roles import get_action
+from tandem.platform.auth.service import principal_for
+from tandem.platform.db.sqlite_lock import WriteLockTimeout
+from tandem.platform.db.types import utcnow
+from tandem.platform.db.uow import Actor, Database, unit_of_work
+from tandem.platform.errors import NotAuthenticated, PermissionDenied
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SESSION_COOKIES = ("__Host-tandem_session", "tandem_session")
+
+
+def get_db(request: Request) -> Database:
+    """Return the application's database."""
+    db: Database = request.app.state.db
+    return db
+
+
+def client_ip(request: Request) -> str:
+    """Return the peer address, honouring X-Forwarded-For only from configured proxies."""
+    peer = request.client.host if request.client else ""
+    trusted = request.app.state.trusted_proxies
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and peer in trusted:
+        return forwarded.split(",")[-1].strip()[:64]
+    return peer
+
+
+def session_cookie(request: Request) -> str | None:
+    """Return the session id from whichever cookie name is in use."""
+    for name in SESSION_COOKIES:
+        if value := request.cookies.get(name):
+            return value
+    return None
+
+
+def _resolve(db: Database, bearer: str | None, cookie: str | None) -> tuple[Principal, str | None, str]:
+    """Return (principal, csrf token of the session or None, how they authenticated)."""
+    with unit_of_work(db, readonly=True) as session:
+        if bearer is not None:
+            token = tokens.resolve(session, bearer)
+            user = session.get(tokens.User, token.user_id) if token else None
+            if token is None or user is None or not user.is_active:
+                raise NotAuthenticated("the API token is invalid, expired or revoked")
+            needs_touch = token.last_used_at is None or _stale(token.last_used_at)
+            principal = principal_for(user, frozenset(token.scopes), token.id)
+            result = (principal, None, "token")
+        elif cookie is not None and (found := web_sessions.resolve_session(session, cookie)) is not None:
+            row, user = found
+            needs_touch = _stale(row.last_seen_at)
+            result = (principal_for(user), row.csrf_token, "session")
+        else:
+            return ANONYMOUS, None, "none"
+    if needs_touch:
+        _touch(db, bearer, cookie)
+    return result
+
+
+def _stale(moment: Any) -> bool:
+    return bool((utcnow() - moment).total_seconds() > 60)
+
+
+def _touch(db: Database, bearer: str | None, cookie: str | None) -> None:
+    """Record activity if the database is free right now; a busy writer must not delay a read."""
+    try:
+        with unit_of_work(db, actor=Actor("system", None, "session"), lock_timeout=0.0) as session:
+            if bearer is not None:
+                token = tokens.resolve(session, bearer)
+                if token is not None:
+                    token.last_used_at = utcnow()
+            elif cookie is not None and (found := web_sessions.resolve_session(session, cookie)):
+                web_sessions.touch(session, found[0])
+    except WriteLockTimeout:
+        pass
+
+
+async def current_principal(request: Request) -> Principal:
+    """Authenticate the request once (bearer token or session cookie) and check CSRF for cookie writes."""
+    if hasattr(request.state, "principal"):
+        principal: Principal = request.state.principal
+        return principal
+    auth = request.headers.get("authorization")
+    bearer = None
+    if auth is not None:
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() != "bearer" or not value:
+            raise NotAuthenticated("use 'Authorization: Bearer <token>'")
+        bearer = value
+    principal, csrf, method = await run_in_threadpool(_resolve, get_db(request), bearer, session_cookie(request))
+    if method == "session" and request.method not in SAFE_METHODS:
+        await _check_csrf(request, csrf or "")
+    request.state.principal = principal
+    request.state.auth_method = method
+    request.state.csrf_token = csrf
+    return principal
+
+
+async def _check_csrf(request: Request, expected: str) -> None:
+    origin = request.headers.get("origin")
+    if origin and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
+        raise PermissionDenied("cross-site request refused (Origin does not match)")
+    presented = request.headers.get("x-csrf-token")
+    if presented is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        presented = value if isinstance(value, str) else None
+    if not presented or not hmac.compare_digest(presented, expected):
+        raise PermissionDenied("missing or wrong CSRF token; reload the page and try again")
+
+
+class Requires:
+    """A route's declared permission action; the route-table test looks for it on every route."""
+
+    def __init__(self, action: str, during_password_change: bool = False) -> None:
+        if action != "public":
+            get_action(action)  # fail at import time on a typo
+        self.tandem_action = action
+        self.during_password_change = during_password_change
+
+    async def __call__(self, request: Request) -> Principal:
+        if self.tandem_action == "public":
+            return ANONYMOUS
+        principal = await current_principal(request)
+        if principal.user_id is None:
+            raise NotAuthenticated("sign in or send an API token")
+        if principal.must_change_password and not self.during_password_change:
+            raise PermissionDenied("change your one-time password first")
+        if not principal.can_anywhere(self.tandem_action):
+            raise PermissionDenied(f"you are not allowed to {self.tandem_action}")
+        return principal
+
+
+def requires(action: str, during_password_change: bool = False) -> Any:
+    """Declare the permission action of a route: `principal: Principal = requires("risk.edit")`."""
+    return Depends(Requires(action, during_password_change))
+
+
+def actor_of(principal: Principal, request: Request) -> Actor:
+    """Return the audit actor for a request."""
+    if principal.token_id is not None:
+        return Actor("token", str(principal.user_id), f"{principal.username} (token {principal.token_id})")
+    if principal.user_id is not None:
+        return Actor("user", str(principal.user_id), principal.username)
+    return Actor("anonymous", None, f"anonymous {client_ip(request)}")
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """Open the request's transaction; committed before the response is sent, rolled back on error."""
+    principal = getattr(request.state, "principal", ANONYMOUS)
+    with unit_of_work(
+        get_db(request),
+        actor=actor_of(principal, request),
+        request_id=request.state.request_id,
+        readonly=request.method in SAFE_METHODS,
+    ) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session, scope="function")]

@@ -1,0 +1,94 @@
+"""Pure-ASGI middleware: request ids, body size limit, security headers on every response."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class TooLargeBody(Exception):
+    """The request body passed the configured limit."""
+
+
+class SecurityMiddleware:
+    """Give each request an id, cap its body, and add security headers to each response."""
+
+    def __init__(self, app: ASGIApp, max_body: int, force_hsts: bool = False) -> None:
+        self.app, self.max_body, self.force_hsts = app, max_body, force_hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            await _too_large(send, self.max_body)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise TooLargeBody()
+            return message
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = self._headers(scope, list(message.get("headers", [])), request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except TooLargeBody:
+            if not started:
+                await _too_large(send, self.max_body)
+
+    def _headers(self, scope: Scope, headers: list[Any], request_id: str) -> list[Any]:
+        names = {k.lower() for k, _ in headers}
+        extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+        content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+        if b"content-security-policy" not in names:
+            extra.append((b"content-security-policy", CSP.encode()))
+        if content_type.startswith(b"text/html") or b"cache-control" not in names:
+            extra.append((b"cache-control", b"no-store"))
+        if scope.get("scheme") == "https" or self.force_hsts:
+            extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        extra.append((b"x-request-id", request_id.encode()))
+        return headers + extra
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = json.dumps(
+        {"type": "about:blank", "title": "Payload too large", "status": 413,
+         "detail": f"the request body is larger than the limit of {limit} bytes"}
+    ).encode()  # fmt: skip
+    await send({"type": "http.response.start", "status": 413, "headers": [
+        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+        *SECURITY_HEADERS, (b"content-security-policy", CSP.encode()),
+    ]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,1 @@
+"""The hash-chained audit log: every change, written in the same transaction, verifiable."""

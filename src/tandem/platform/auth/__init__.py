@@ -1,0 +1,1 @@
+"""Users, org units, roles and grants, sessions, API tokens and the permission registry."""

@@ -1,0 +1,1 @@
+"""CLI plumbing: output formats, the error contract, and the platform's own command groups."""

@@ -1,0 +1,71 @@
+"""Settings read from the environment (prefix TANDEM_) with safe defaults."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every TANDEM_* setting; README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file, keys and uploads live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
+    port: int = Field(default=8000, description="Port the web server binds to.")
+    secret_key: str = Field(default="", description="Pepper for token digests; empty reads data_dir/secret.key.")
+    audit_key: str = Field(default="", description="HMAC key for audit checkpoints; empty reads audit.key.")
+    audit_checkpoint_dir: Path | None = Field(default=None, description="Where checkpoints are exported.")
+    audit_checkpoint_every: int = Field(default=1000, description="Sign a checkpoint every N audit entries.")
+    session_idle_minutes: int = Field(default=30, description="Idle timeout of a web session.")
+    session_absolute_hours: int = Field(default=12, description="Absolute lifetime of a web session.")
+    secure_cookies: bool = Field(default=False, description="Force Secure cookies (always on under HTTPS).")
+    login_max_failures: int = Field(default=5, description="Failed logins before a temporary lockout.")
+    login_lockout_minutes: int = Field(default=15, description="Length of the temporary lockout.")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest request body accepted.")
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, description="Largest uploaded file accepted.")
+    outbound_allow_hosts: str = Field(default="", description="Comma-separated hosts outbound fetches may reach.")
+    trusted_proxies: str = Field(default="", description="Comma-separated proxy IPs whose X-Forwarded-For counts.")
+    dask_scheduler: str = Field(default="", description="tcp://host:port of a Dask scheduler; empty = local.")
+    worker_poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for jobs.")
+    log_level: str = Field(default="INFO", description="Python logging level.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to SQLite inside data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tandem.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Return whether the configured database is SQLite."""
+        return self.resolved_database_url.startswith("sqlite")
+
+    def key(self, name: str) -> bytes:
+        """Return a secret from its setting or from data_dir/<name>.key, created once with 0600."""
+        explicit = {"secret": self.secret_key, "audit": self.audit_key}.get(name, "")
+        if explicit:
+            return explicit.encode()
+        path = self.data_dir / f"{name}.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+    def allow_hosts(self) -> set[str]:
+        """Return the outbound allow-list as a set."""
+        return {h.strip() for h in self.outbound_allow_hosts.split(",") if h.strip()}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings."""
+    return Settings()

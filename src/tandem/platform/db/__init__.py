@@ -1,0 +1,1 @@
+"""Database plumbing: declarative base, portable types, engine, unit of work, repositories, migrations."""

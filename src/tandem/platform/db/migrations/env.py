@@ -1,0 +1,26 @@
+"""Alembic environment: runs against the engine handed over in config.attributes."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from tandem.platform.db.base import Base
+
+config = context.config
+engine = config.attributes["engine"]
+
+
+def run() -> None:
+    """Run migrations online in one transaction (batch mode so SQLite can ALTER)."""
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run()

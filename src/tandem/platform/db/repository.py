@@ -1,0 +1,62 @@
+"""Repository base: the SQL for one model, always scoped by visible_to() for lists and lookups."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from tandem.platform.auth.permissions import visible_to
+from tandem.platform.auth.principal import Principal
+from tandem.platform.db.paging import Page, PageRequest, apply_page
+
+M = TypeVar("M")
+
+
+class Repository(Generic[M]):
+    """Generic queries for a model; domains subclass it and add their own."""
+
+    model: type[M]
+    view_action: str
+    org_scoped: bool = True
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def base_query(self, principal: Principal | None) -> Select[Any]:
+        """Return SELECT model, scoped to principal's visible units (None = unscoped system read)."""
+        stmt = select(self.model)
+        if principal is not None and self.org_scoped:
+            stmt = visible_to(stmt, self.session, principal, self.model, self.view_action)
+        return stmt
+
+    def get(self, principal: Principal | None, obj_id: uuid.UUID) -> M | None:
+        """Return the object if it exists and principal may see it."""
+        stmt = self.base_query(principal).where(self.model.id == obj_id)  # type: ignore[attr-defined]
+        return self.session.scalars(stmt).first()
+
+    def add(self, obj: M) -> M:
+        """Stage a new object and flush so constraint errors surface here."""
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+    def delete(self, obj: M) -> None:
+        """Delete the object."""
+        self.session.delete(obj)
+        self.session.flush()
+
+    def page(self, stmt: Select[Any], request: PageRequest) -> Page[M]:
+        """Run stmt with cursor paging, filtering and sorting from request."""
+        return apply_page(self.session, stmt, self.model, request)
+
+    def count(self, stmt: Select[Any]) -> int:
+        """Count the rows stmt would return."""
+        return int(self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    def all(self, stmt: Select[Any]) -> Sequence[M]:
+        """Return every row of stmt."""
+        return self.session.scalars(stmt).all()

@@ -1,0 +1,98 @@
+"""unit_of_work(): the one place a transaction is opened and committed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tandem.platform.config import Settings, get_settings
+from tandem.platform.db.engine import make_engine
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a change is attributed to in the audit log."""
+
+    kind: str  # user | token | job | cli | system
+    id: str | None = None
+    label: str = ""
+
+
+SYSTEM = Actor("system", None, "system")
+
+
+@dataclass
+class Database:
+    """An engine and its session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Return whether the backend is SQLite."""
+        return self.engine.dialect.name == "sqlite"
+
+
+_default: Database | None = None
+
+
+def get_database(settings: Settings | None = None) -> Database:
+    """Return the process-wide database for the configured URL."""
+    global _default
+    if _default is None:
+        _default = Database(make_engine((settings or get_settings()).resolved_database_url))
+    return _default
+
+
+def set_database(db: Database | None) -> None:
+    """Replace the process-wide database (tests, CLI --database)."""
+    global _default
+    _default = db
+
+
+@contextmanager
+def unit_of_work(
+    db: Database | None = None,
+    *,
+    actor: Actor = SYSTEM,
+    request_id: str | None = None,
+    readonly: bool = False,
+    lock_timeout: float = 30.0,
+) -> Iterator[Session]:
+    """Open a connection, a transaction and a session on it; commit on success, roll back on any error.
+
+    Code that must act only once the data is durable (exporting audit checkpoints) appends a callable to
+    session.info["after_commit"].
+    """
+    database = db or get_database()
+    conn = database.engine.connect().execution_options(tandem_write=not readonly, tandem_lock_timeout=lock_timeout)
+    session = Session(bind=conn, join_transaction_mode="rollback_only", expire_on_commit=False, autoflush=True)
+    session.info.update(actor=actor, request_id=request_id or uuid.uuid4().hex, readonly=readonly)
+    try:
+        conn.begin()
+        if readonly and not database.is_sqlite:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield session
+        session.flush()
+        callbacks = session.info.pop("after_commit", [])
+        if conn.in_transaction():
+            conn.commit()
+        for callback in callbacks:
+            callback()
+    except BaseException:
+        if conn.in_transaction():
+            conn.rollback()
+        raise
+    finally:
+        session.close()
+        conn.close()

@@ -1,0 +1,51 @@
+"""The @job registry: handlers by name `<domain>.<verb_noun>`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A registered handler and how it may run."""
+
+    name: str
+    handler: Callable[..., Any]
+    max_attempts: int
+    view_action: str
+
+
+_jobs: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, max_attempts: int = 3, view_action: str = "jobs.view") -> Callable[[Any], Any]:
+    """Register the decorated function as the handler of job `name`."""
+    if not _NAME.match(name):
+        raise ValueError(f"job names are <domain>.<verb_noun>, not {name!r}")
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        existing = _jobs.get(name)
+        if existing is not None and existing.handler is not func:
+            raise ValueError(f"job {name} registered twice")
+        _jobs[name] = JobSpec(name, func, max_attempts, view_action)
+        return func
+
+    return register
+
+
+def get_job(name: str) -> JobSpec:
+    """Return the spec of a registered job."""
+    try:
+        return _jobs[name]
+    except KeyError:
+        raise KeyError(f"no job named {name!r} is registered") from None
+
+
+def job_names() -> list[str]:
+    """Return the names of every registered job."""
+    return sorted(_jobs)

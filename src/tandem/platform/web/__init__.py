@@ -1,0 +1,1 @@
+"""Server-rendered web plumbing: templates, navigation, forms, error pages, static files."""

@@ -1,0 +1,96 @@
+"""Render pages with the layout's context: the user, navigation, CSRF token, flash messages."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from tandem.platform.auth.principal import ANONYMOUS, Principal
+from tandem.platform.manifest import NavItem
+
+_template_dirs: list[Path] = [Path(__file__).parent / "templates"]
+_nav: list[NavItem] = []
+_env: Environment | None = None
+
+
+def register_templates(path: Path) -> None:
+    """Add a domain's template folder."""
+    global _env
+    if path not in _template_dirs:
+        _template_dirs.append(path)
+        _env = None
+
+
+def register_nav(items: list[NavItem]) -> None:
+    """Add navigation links (from a manifest)."""
+    for item in items:
+        if item not in _nav:
+            _nav.append(item)
+
+
+def _json_script(value: Any) -> Markup:
+    """Serialise for a <script type=application/json> block; '<' is escaped so data cannot end the tag."""
+    text = json.dumps(value, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above for the script-data context
+
+
+def env() -> Environment:
+    """Return the Jinja environment (autoescaping on for every template)."""
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(p)) for p in _template_dirs]),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        _env.filters["json_script"] = _json_script
+        _env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v else "—"
+        _env.filters["urlencode_params"] = lambda d: urllib.parse.urlencode({k: v for k, v in d.items() if v})
+    return _env
+
+
+def nav_for(principal: Principal) -> dict[str, list[NavItem]]:
+    """Return the links principal may follow, grouped by section."""
+    sections: dict[str, list[NavItem]] = {}
+    for item in _nav:
+        if principal.user_id is not None and principal.can_anywhere(item.action):
+            sections.setdefault(item.section, []).append(item)
+    return sections
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render template inside the layout for the current user."""
+    principal: Principal = getattr(request.state, "principal", ANONYMOUS)
+    base = {
+        "request": request, "principal": principal, "nav": nav_for(principal),
+        "csrf_token": getattr(request.state, "csrf_token", "") or request.cookies.get("tandem_csrf", ""),
+        "flash": request.query_params.get("flash", "")[:200],
+    }  # fmt: skip
+    html = env().get_template(template).render(**base, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def redirect(path: str, flash: str = "") -> RedirectResponse:
+    """Redirect after a successful form post (303 so the browser GETs the target)."""
+    if flash:
+        sep = "&" if "?" in path else "?"
+        path = f"{path}{sep}{urllib.parse.urlencode({'flash': flash})}"
+    return RedirectResponse(path, status_code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """Return target only if it is a path on this site; anything else goes home (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/home"
+    parsed = urllib.parse.urlparse(target)
+    if parsed.scheme or parsed.netloc or "\\" in target:
+        return "/home"
+    return target
