@@ -32,7 +32,13 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(demo_app, name="demo")
 _state = {"debug": False}
-EXIT_CODES: dict[type[TandemError], int] = {InvalidInput: 2, NotFound: 3, PermissionDenied: 4, NotAuthenticated: 4, Conflict: 5}
+EXIT_CODES: dict[type[TandemError], int] = {
+    InvalidInput: 2,
+    NotFound: 3,
+    PermissionDenied: 4,
+    NotAuthenticated: 4,
+    Conflict: 5,
+}
 
 
 @app.callback()
@@ -146,5 +152,7 @@ def main() -> None:
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        err_console.print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", highlight=False, markup=False)
+        err_console.print(
+            f"error: {type(exc).__name__}: {exc} (run with --debug for details)", highlight=False, markup=False
+        )
         sys.exit(1)

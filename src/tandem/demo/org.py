@@ -62,7 +62,12 @@ def load(session: Session, logins_file: Path) -> list[tuple[str, str, str]]:
     for username, full_name, role, unit in USERS:
         password = f"demo-{secrets.token_urlsafe(9)}"
         user, _ = service.create_user(
-            session, None, username, email=f"{username}@northwind-health.example", full_name=full_name, password=password
+            session,
+            None,
+            username,
+            email=f"{username}@northwind-health.example",
+            full_name=full_name,
+            password=password,
         )
         service.grant_role(session, None, user.id, role, (units[unit] if unit else root).id)
         org.users[role] = user

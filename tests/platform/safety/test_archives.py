@@ -225,7 +225,9 @@ def test_encrypted_zip_members_are_rejected() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b"", b"not an archive", b"PK\x03\x04garbage", make_zip([("a.txt", b"abc")])[:40]]
+    "data",
+    [b"", b"not an archive", b"PK\x03\x04garbage", make_zip([("a.txt", b"abc")])[:40]],
+    ids=["empty", "text", "zip-magic-only", "truncated-zip"],
 )
 def test_garbage_and_truncated_archives_are_rejected(data: bytes) -> None:
     with pytest.raises(UnsafeArchive):

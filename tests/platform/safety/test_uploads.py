@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 from tandem.platform.safety import TooLarge, TypeMismatch, read_limited, safe_filename, sniff_type
 from tandem.platform.safety.uploads import CHUNK_SIZE
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-)
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
 ALL = {"png", "pdf", "jpg", "gif", "zip", "xlsx", "csv", "json", "xml", "txt"}
@@ -26,6 +24,23 @@ def _zip_bytes() -> bytes:
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("payload.txt", "hello")
     return buf.getvalue()
+
+
+HONEST = (
+    [
+        (PNG, "pixel.png", "png"),
+        (PDF, "Report.PDF", "pdf"),
+        (GIF, "anim.gif", "gif"),
+        (b"name,owner\r\nweb01,ops\r\n", "assets.csv", "csv"),
+        (b"\xef\xbb\xbfname,owner\r\n", "excel.csv", "csv"),
+        (b'  {"assets": []}', "assets.json", "json"),
+        (b'<?xml version="1.0"?><scan/>', "scan.xml", "xml"),
+        (b"<Envelope><Header/><Body><head>x</head></Body></Envelope>", "soap.xml", "xml"),
+        (b"<134>Oct 11 22:14:15 host sshd: ok\n", "syslog.txt", "txt"),
+        ("héllo wörld\n".encode(), "notes.txt", "txt"),
+        (_zip_bytes(), "bundle.zip", "zip"),
+    ],
+)
 
 
 class EndlessStream:
@@ -62,21 +77,7 @@ def test_read_limited_stops_pulling_from_an_endless_stream() -> None:
 
 
 @pytest.mark.asvs("V5.2.2")
-@pytest.mark.parametrize(
-    ("data", "filename", "expected"),
-    [
-        (PNG, "pixel.png", "png"),
-        (PDF, "Report.PDF", "pdf"),
-        (GIF, "anim.gif", "gif"),
-        (b"name,owner\r\nweb01,ops\r\n", "assets.csv", "csv"),
-        (b"\xef\xbb\xbfname,owner\r\n", "excel.csv", "csv"),
-        (b'  {"assets": []}', "assets.json", "json"),
-        (b'<?xml version="1.0"?><scan/>', "scan.xml", "xml"),
-        (b"<134>Oct 11 22:14:15 host sshd: ok\n", "syslog.txt", "txt"),
-        ("héllo wörld\n".encode(), "notes.txt", "txt"),
-        (_zip_bytes(), "bundle.zip", "zip"),
-    ],
-)
+@pytest.mark.parametrize(("data", "filename", "expected"), [pytest.param(*case, id=case[1]) for case in HONEST])
 def test_sniff_type_accepts_honest_files(data: bytes, filename: str, expected: str) -> None:
     assert sniff_type(data, filename, ALL) == expected
 

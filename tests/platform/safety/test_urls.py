@@ -183,9 +183,7 @@ def test_fetch_refuses_before_connecting(url: str) -> None:
     [["10.1.2.3"], ["93.184.216.34", "127.0.0.1"], ["::ffff:10.0.0.1"], ["169.254.169.254"], ["fc00::5"]],
     ids=["private", "any-of-many", "mapped-v6", "metadata", "ula"],
 )
-def test_dns_answers_with_any_private_address_are_blocked(
-    answers: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dns_answers_with_any_private_address_are_blocked(answers: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_dns(monkeypatch, {"rebind.test": answers})
     with pytest.raises(BlockedURL, match="non-public"):
         check_url("https://rebind.test/feed")
@@ -266,9 +264,7 @@ def test_redirect_to_non_allow_listed_loopback_is_blocked(
         "//127.0.0.1:1/",
     ],
 )
-def test_redirects_to_forbidden_targets_are_blocked(
-    location: str, serve: Callable[[dict[str, Route]], Server]
-) -> None:
+def test_redirects_to_forbidden_targets_are_blocked(location: str, serve: Callable[[dict[str, Route]], Server]) -> None:
     main = serve({"/go": Route(status=301, headers={"Location": location})})
     with pytest.raises(BlockedURL):
         fetch(main.url("/go"), allow_hosts={main.origin}, max_bytes=KIB, timeout=5.0)
@@ -320,9 +316,7 @@ def test_https_fetch_pins_ip_and_keeps_sni_and_host(monkeypatch: pytest.MonkeyPa
     seen: dict[str, Any] = {}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        seen.update(
-            url=str(request.url), host=request.headers["host"], sni=request.extensions.get("sni_hostname")
-        )
+        seen.update(url=str(request.url), host=request.headers["host"], sni=request.extensions.get("sni_hostname"))
         return httpx.Response(200, stream=Body())
 
     real_client = httpx.Client

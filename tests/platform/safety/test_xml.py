@@ -66,9 +66,7 @@ HOSTILE = {
     "xxe-public-dtd": XXE_PUBLIC_DTD,
     "billion-laughs": BILLION_LAUGHS,
     "quadratic-blowup": QUADRATIC_BLOWUP,
-    "xxe-utf16": XXE_FILE.decode()
-    .replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
-    .encode("utf-16"),
+    "xxe-utf16": XXE_FILE.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16"),
 }
 
 
@@ -172,9 +170,7 @@ def test_iterparse_xml_stops_reading_an_endless_stream() -> None:
 
 def test_iterparse_xml_yields_events_in_order() -> None:
     data = b"<scan><host>a</host><host>b</host></scan>"
-    events = [
-        (event, elem.tag) for event, elem in iterparse_xml(io.BytesIO(data), "s.xml", events=("start", "end"))
-    ]
+    events = [(event, elem.tag) for event, elem in iterparse_xml(io.BytesIO(data), "s.xml", events=("start", "end"))]
     assert events[0] == ("start", "scan")
     assert events[-1] == ("end", "scan")
     assert [tag for event, tag in events if event == "end"] == ["host", "host", "scan"]

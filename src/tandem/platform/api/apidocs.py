@@ -32,4 +32,6 @@ def api_docs(request: Request, principal: Principal = requires("account.edit")) 
                     "responses": sorted(op.get("responses", {})),
                 })  # fmt: skip
     schemas = spec.get("components", {}).get("schemas", {})
-    return render(request, "platform/apidocs.html", operations=operations, schemas=schemas, version=spec["info"]["version"])
+    return render(
+        request, "platform/apidocs.html", operations=operations, schemas=schemas, version=spec["info"]["version"]
+    )

@@ -160,9 +160,7 @@ def actor_of(principal: Principal, request: Request) -> Actor:
     return Actor("anonymous", None, f"anonymous {client_ip(request)}")
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """Open the request's transaction; committed before the response is sent, rolled back on error."""
-    principal = getattr(request.state, "principal", ANONYMOUS)
+def _open(request: Request, principal: Principal) -> Iterator[Session]:
     with unit_of_work(
         get_db(request),
         actor=actor_of(principal, request),
@@ -172,4 +170,15 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def db_session(request: Request, principal: Principal = Depends(current_principal)) -> Iterator[Session]:
+    """Open the request's transaction as the caller; committed before the response is sent, rolled back on error."""
+    yield from _open(request, principal)
+
+
+def public_db_session(request: Request) -> Iterator[Session]:
+    """The transaction of a public route (sign-in), attributed to the anonymous caller's address."""
+    yield from _open(request, ANONYMOUS)
+
+
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+PublicDbSession = Annotated[Session, Depends(public_db_session, scope="function")]

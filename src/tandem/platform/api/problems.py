@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tandem.platform.db.sqlite_lock import WriteLockTimeout
-from tandem.platform.web.errors import error_page, wants_html
 from tandem.platform.errors import (
     Conflict,
     InvalidInput,
@@ -21,6 +20,7 @@ from tandem.platform.errors import (
     TandemError,
     TooManyRequests,
 )
+from tandem.platform.web.errors import error_page, wants_html
 
 log = logging.getLogger("tandem.api")
 STATUS: dict[type[TandemError], int] = {

@@ -36,4 +36,3 @@ def verify(session: DbSession, principal: Principal = requires("audit.view")) ->
     """Verify the whole chain and its signed checkpoints."""
     report = service.verify(session, principal)
     return VerifyRead(**report.__dict__, summary=report.summary())
-

@@ -24,4 +24,9 @@ def verify_chain_job(ctx: JobContext, session: Session) -> dict[str, Any]:
 
     report = verify_chain(session, get_settings().key("audit"), load_checkpoint_file(checkpoint_file()), progress)
     ctx.log(report.summary())
-    return {"ok": report.ok, "entries": report.entries, "first_bad_seq": report.first_bad_seq, "summary": report.summary()}
+    return {
+        "ok": report.ok,
+        "entries": report.entries,
+        "first_bad_seq": report.first_bad_seq,
+        "summary": report.summary(),
+    }

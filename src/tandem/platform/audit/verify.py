@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -84,8 +83,13 @@ def verify_chain(
     count = len(hashes)
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     if head is not None and (head.seq, head.hash) != (last_seq, last_hash):
-        return VerifyReport(False, count, 0, last_seq + 1, f"head names entry {head.seq} but the chain ends at {last_seq}")
-    stored = [dict(r) for r in session.execute(select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.mac)).mappings()]
+        return VerifyReport(
+            False, count, 0, last_seq + 1, f"head names entry {head.seq} but the chain ends at {last_seq}"
+        )
+    stored = [
+        dict(r)
+        for r in session.execute(select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.mac)).mappings()
+    ]
     checks = stored + list(exported or [])
     for cp in sorted(checks, key=lambda c: c["seq"]):
         seq = cp["seq"]
@@ -94,7 +98,13 @@ def verify_chain(
         if not mac_ok(key, seq, cp["hash"], cp["mac"]):
             return VerifyReport(False, count, 0, seq, "checkpoint signature is invalid (forged checkpoint)")
         if seq > last_seq:
-            return VerifyReport(False, count, 0, last_seq + 1, f"signed checkpoint at {seq} but the chain ends at {last_seq} (truncated)")
+            return VerifyReport(
+                False,
+                count,
+                0,
+                last_seq + 1,
+                f"signed checkpoint at {seq} but the chain ends at {last_seq} (truncated)",
+            )
         if hashes.get(seq) != cp["hash"]:
             return VerifyReport(False, count, 0, seq, "chain differs from the signed checkpoint (rewritten)")
     return VerifyReport(True, count, len({c["seq"] for c in checks}))

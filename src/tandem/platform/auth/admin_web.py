@@ -40,11 +40,17 @@ def users_page(request: Request, session: DbSession, principal: Principal = requ
 
 
 @router.post("/admin/users")
-def user_create(request: Request, form: WebForm, session: DbSession, principal: Principal = requires("users.edit")) -> Response:
+def user_create(
+    request: Request, form: WebForm, session: DbSession, principal: Principal = requires("users.edit")
+) -> Response:
     """Create a user and show the one-time password once."""
     try:
         user, one_time = service.create_user(
-            session, principal, text(form, "username", 150), email=text(form, "email", 320), full_name=text(form, "full_name", 200)
+            session,
+            principal,
+            text(form, "username", 150),
+            email=text(form, "email", 320),
+            full_name=text(form, "full_name", 200),
         )
     except TandemError as exc:
         discard(session)
@@ -56,7 +62,9 @@ def user_create(request: Request, form: WebForm, session: DbSession, principal: 
 
 
 @router.get("/admin/users/{user_id}")
-def user_page(user_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires("users.view")) -> HTMLResponse:
+def user_page(
+    user_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires("users.view")
+) -> HTMLResponse:
     """Show a user with their grants."""
     user = service.get_user(session, principal, user_id)
     return render(request, "platform/user.html", user=user, units=_units(session, principal), roles=ROLES, errors={},
@@ -65,7 +73,11 @@ def user_page(user_id: uuid.UUID, request: Request, session: DbSession, principa
 
 @router.post("/admin/users/{user_id}/grants")
 def user_grant(
-    user_id: uuid.UUID, request: Request, form: WebForm, session: DbSession, principal: Principal = requires("users.edit")
+    user_id: uuid.UUID,
+    request: Request,
+    form: WebForm,
+    session: DbSession,
+    principal: Principal = requires("users.edit"),
 ) -> Response:
     """Grant a role on a unit."""
     try:
@@ -84,14 +96,18 @@ def user_grant(
 
 
 @router.post("/admin/users/{user_id}/grants/{grant_id}/revoke")
-def user_revoke(user_id: uuid.UUID, grant_id: uuid.UUID, session: DbSession, principal: Principal = requires("users.edit")) -> Response:
+def user_revoke(
+    user_id: uuid.UUID, grant_id: uuid.UUID, session: DbSession, principal: Principal = requires("users.edit")
+) -> Response:
     """Revoke a grant."""
     service.revoke_role(session, principal, user_id, grant_id)
     return redirect(f"/admin/users/{user_id}", "Role revoked.")
 
 
 @router.post("/admin/users/{user_id}/active")
-def user_active(user_id: uuid.UUID, form: WebForm, session: DbSession, principal: Principal = requires("users.edit")) -> Response:
+def user_active(
+    user_id: uuid.UUID, form: WebForm, session: DbSession, principal: Principal = requires("users.edit")
+) -> Response:
     """Enable or disable a user."""
     active = text(form, "is_active", 5) == "true"
     service.set_active(session, principal, user_id, active)
@@ -99,7 +115,9 @@ def user_active(user_id: uuid.UUID, form: WebForm, session: DbSession, principal
 
 
 @router.post("/admin/users/{user_id}/reset-password")
-def user_reset(user_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires("users.edit")) -> HTMLResponse:
+def user_reset(
+    user_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires("users.edit")
+) -> HTMLResponse:
     """Issue a new one-time password and show it once."""
     one_time = service.reset_password(session, principal, user_id)
     user = service.get_user(session, principal, user_id)
@@ -114,7 +132,9 @@ def units_page(request: Request, session: DbSession, principal: Principal = requ
 
 
 @router.post("/admin/org-units")
-def unit_create(request: Request, form: WebForm, session: DbSession, principal: Principal = requires("org.edit")) -> Response:
+def unit_create(
+    request: Request, form: WebForm, session: DbSession, principal: Principal = requires("org.edit")
+) -> Response:
     """Create an org unit under a parent."""
     try:
         try:
@@ -124,5 +144,7 @@ def unit_create(request: Request, form: WebForm, session: DbSession, principal: 
         service.create_unit(session, principal, text(form, "name", 200), parent)
     except TandemError as exc:
         discard(session)
-        return render(request, "platform/org_units.html", 422, units=_units(session, principal), errors=form_errors(exc))
+        return render(
+            request, "platform/org_units.html", 422, units=_units(session, principal), errors=form_errors(exc)
+        )
     return redirect("/admin/org-units", "Org unit created.")

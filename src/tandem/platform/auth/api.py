@@ -6,14 +6,27 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.api.paging import PageOut, page_out, page_request
 from tandem.platform.auth import service, tokens
 from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
 from tandem.platform.auth.schemas import (
-    GrantCreate, GrantRead, Me, OrgUnitCreate, OrgUnitRead, OrgUnitUpdate, PasswordChange,
-    TokenCreate, TokenCreated, TokenRead, UserActive, UserCreate, UserCreated, UserRead,
+    GrantCreate,
+    GrantRead,
+    Me,
+    OrgUnitCreate,
+    OrgUnitRead,
+    OrgUnitUpdate,
+    PasswordChange,
+    TokenCreate,
+    TokenCreated,
+    TokenRead,
+    UserActive,
+    UserCreate,
+    UserCreated,
+    UserRead,
 )  # fmt: skip
 from tandem.platform.errors import NotFound
 
@@ -32,7 +45,9 @@ def me(session: DbSession, principal: Principal = requires("account.edit")) -> M
 
 
 @router.post("/me/password", status_code=204)
-def change_password(body: PasswordChange, session: DbSession, principal: Principal = requires("account.edit")) -> Response:
+def change_password(
+    body: PasswordChange, session: DbSession, principal: Principal = requires("account.edit")
+) -> Response:
     """Change the caller's password."""
     user = session.get(User, principal.user_id)
     assert user is not None
@@ -63,13 +78,17 @@ def get_user(user_id: uuid.UUID, session: DbSession, principal: Principal = requ
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
-def set_active(user_id: uuid.UUID, body: UserActive, session: DbSession, principal: Principal = requires("users.edit")) -> Any:
+def set_active(
+    user_id: uuid.UUID, body: UserActive, session: DbSession, principal: Principal = requires("users.edit")
+) -> Any:
     """Enable or disable a user."""
     return service.set_active(session, principal, user_id, body.is_active)
 
 
 @router.post("/users/{user_id}/grants", response_model=GrantRead, status_code=201)
-def grant(user_id: uuid.UUID, body: GrantCreate, session: DbSession, principal: Principal = requires("users.edit")) -> Any:
+def grant(
+    user_id: uuid.UUID, body: GrantCreate, session: DbSession, principal: Principal = requires("users.edit")
+) -> Any:
     """Grant a role on an org unit."""
     return service.grant_role(session, principal, user_id, body.role, body.org_unit_id)
 
@@ -112,7 +131,9 @@ def revoke_token(token_id: uuid.UUID, session: DbSession, principal: Principal =
 @router.get("/org-units", response_model=PageOut[OrgUnitRead])
 def list_units(request: Request, session: DbSession, principal: Principal = requires("org.view")) -> Any:
     """List the org units the caller may see."""
-    return page_out(service.list_units(session, principal, page_request(request, service.UNIT_LIST)), OrgUnitRead.model_validate)
+    return page_out(
+        service.list_units(session, principal, page_request(request, service.UNIT_LIST)), OrgUnitRead.model_validate
+    )
 
 
 @router.post("/org-units", response_model=OrgUnitRead, status_code=201)
@@ -128,7 +149,9 @@ def get_unit(unit_id: uuid.UUID, session: DbSession, principal: Principal = requ
 
 
 @router.patch("/org-units/{unit_id}", response_model=OrgUnitRead)
-def rename_unit(unit_id: uuid.UUID, body: OrgUnitUpdate, session: DbSession, principal: Principal = requires("org.edit")) -> Any:
+def rename_unit(
+    unit_id: uuid.UUID, body: OrgUnitUpdate, session: DbSession, principal: Principal = requires("org.edit")
+) -> Any:
     """Rename an org unit."""
     return service.rename_unit(session, principal, unit_id, body.name)
 

@@ -44,9 +44,7 @@ class User(IdMixin, TimestampMixin, Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    grants: Mapped[list[RoleGrant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 
 
 class RoleGrant(IdMixin, Base):

@@ -55,9 +55,7 @@ def visible_unit_ids(session: Session, principal: Principal, action: str) -> lis
     return [uid for uid, p in rows if any(p.startswith(prefix) for prefix in paths)]
 
 
-def visible_to(
-    stmt: Select[Any], session: Session, principal: Principal, model: Any, action: str
-) -> Select[Any]:
+def visible_to(stmt: Select[Any], session: Session, principal: Principal, model: Any, action: str) -> Select[Any]:
     """Restrict a query on an org-scoped model to the rows principal may act on (default deny)."""
     ids = visible_unit_ids(session, principal, action)
     if not ids:

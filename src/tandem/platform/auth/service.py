@@ -15,9 +15,9 @@ from tandem.platform.auth.passwords import check_policy, generate_password, hash
 from tandem.platform.auth.permissions import require, visible_to, visible_unit_ids
 from tandem.platform.auth.principal import Grant, Principal
 from tandem.platform.auth.roles import ROLES
+from tandem.platform.auth.sessions import end_all_sessions
 from tandem.platform.db.paging import ListSpec, Page, PageRequest, apply_page
 from tandem.platform.db.types import utcnow
-from tandem.platform.auth.sessions import end_all_sessions
 from tandem.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 USER_LIST = ListSpec(("username", "created_at"), "username", ("is_active",), ("username", "full_name", "email"))
@@ -188,7 +188,9 @@ def set_active(session: Session, principal: Principal | None, user_id: uuid.UUID
     return user
 
 
-def grant_role(session: Session, principal: Principal | None, user_id: uuid.UUID, role: str, unit_id: uuid.UUID) -> RoleGrant:
+def grant_role(
+    session: Session, principal: Principal | None, user_id: uuid.UUID, role: str, unit_id: uuid.UUID
+) -> RoleGrant:
     """Grant role on a unit (and so on its subtree)."""
     if principal is not None:
         require(session, principal, "users.edit")

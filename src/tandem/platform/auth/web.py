@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from tandem.platform.api.deps import SESSION_COOKIES, DbSession, client_ip, requires, session_cookie
+from tandem.platform.api.deps import SESSION_COOKIES, DbSession, PublicDbSession, client_ip, requires, session_cookie
 from tandem.platform.auth import service, tokens
 from tandem.platform.auth import sessions as web_sessions
 from tandem.platform.auth.models import User
@@ -30,7 +30,7 @@ def _secure(request: Request) -> bool:
 
 
 @router.get("/login", dependencies=[requires("public")])
-def login_page(request: Request, next: str = "/home") -> HTMLResponse:  # noqa: A002 - the query parameter's name
+def login_page(request: Request, next: str = "/home") -> HTMLResponse:
     """Show the sign-in form with a fresh login CSRF token."""
     token = secrets.token_urlsafe(24)
     response = render(request, "platform/login.html", errors={}, username="", next=safe_next(next), login_csrf=token)
@@ -39,7 +39,7 @@ def login_page(request: Request, next: str = "/home") -> HTMLResponse:  # noqa: 
 
 
 @router.post("/login", dependencies=[requires("public")])
-def login(request: Request, form: WebForm, session: DbSession) -> Response:
+def login(request: Request, form: WebForm, session: PublicDbSession) -> Response:
     """Check the credentials, then start a new session (a new id every time)."""
     username, target = text(form, "username", 150), safe_next(text(form, "next", 2000))
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -103,7 +103,9 @@ def password_change(
     return redirect("/home", "Your password was changed.")
 
 
-def _token_page(request: Request, session: Session, principal: Principal, status: int = 200, **extra: object) -> HTMLResponse:
+def _token_page(
+    request: Request, session: Session, principal: Principal, status: int = 200, **extra: object
+) -> HTMLResponse:
     assert principal.user_id is not None
     page = tokens.list_for_user(session, principal.user_id, PageRequest(limit=200, spec=TOKEN_LIST))
     context = {"tokens": page.items, "errors": {}, "created": None, "scopes": sorted(tokens.valid_scopes()), **extra}
@@ -148,4 +150,3 @@ def token_revoke(
     assert principal.user_id is not None
     tokens.revoke(session, principal.user_id, token_id)
     return redirect("/account/tokens", "Token revoked.")
-

@@ -42,7 +42,10 @@ def list_entries(
     params.update({k: v for k, v in {"action": action, "entity_type": entity_type}.items() if v})
     with cli_uow(readonly=True) as session:
         entries = service.list_entries(session, CONSOLE, PageRequest.parse(service.LIST_SPEC, params)).items
-        rows = [{c: getattr(e, c) for c in ("seq", "ts", "actor_label", "action", "entity_type", "entity_id")} for e in entries]
+        rows = [
+            {c: getattr(e, c) for c in ("seq", "ts", "actor_label", "action", "entity_type", "entity_id")}
+            for e in entries
+        ]
     emit(rows, ["seq", "ts", "actor_label", "action", "entity_type", "entity_id"], fmt, "Audit log")
 
 
@@ -52,4 +55,3 @@ def checkpoint() -> None:
     with cli_uow() as session:
         seq = service.sign_checkpoint(session)
     say(f"signed checkpoint at entry {seq}" if seq else "nothing new to sign")
-

@@ -43,7 +43,7 @@ def show(job_id: str) -> None:
     """Show a job with its log."""
     with cli_uow(readonly=True) as session:
         job = service.describe(service.get_job_row(session, CONSOLE, _id(job_id)))
-    for key in COLUMNS + ["message", "error"]:
+    for key in [*COLUMNS, "message", "error"]:
         say(f"{key}: {job.get(key)}")
     for line in job["log"]:
         say(f"  {line}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -19,7 +19,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of list commands."""
 
     table = "table"
@@ -32,7 +32,9 @@ def format_option() -> Any:
     return typer.Option(Format.table, "--format", "-f", help="table, json or csv")
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format | str = Format.table, title: str = "") -> None:
+def emit(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format | str = Format.table, title: str = ""
+) -> None:
     """Print rows in the chosen format."""
     fmt = Format(fmt)
     if fmt is Format.json:

@@ -41,9 +41,14 @@ def list_tokens(user: str = typer.Option(..., "--user", help="Whose tokens"), fm
         if owner is None:
             raise NotFound(f"no user named {user!r}")
         page = tokens.list_for_user(session, owner.id, PageRequest(limit=500, spec=tokens.TOKEN_LIST))
-        rows = [{**{c: getattr(t, c) for c in ("id", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")},
-                 "scopes": ", ".join(t.scopes)} for t in page.items]  # fmt: skip
-    emit(rows, ["id", "name", "prefix", "scopes", "created_at", "expires_at", "revoked_at", "last_used_at"], fmt, "Tokens")
+        fields = ("id", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+        rows = [{**{c: getattr(t, c) for c in fields}, "scopes": ", ".join(t.scopes)} for t in page.items]
+    emit(
+        rows,
+        ["id", "name", "prefix", "scopes", "created_at", "expires_at", "revoked_at", "last_used_at"],
+        fmt,
+        "Tokens",
+    )
 
 
 @app.command()

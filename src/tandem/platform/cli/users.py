@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+
 from tandem.platform.auth import service
 from tandem.platform.auth.models import OrgUnit, User
 from tandem.platform.cli.context import cli_uow
@@ -96,4 +97,3 @@ def reset_password(username: str) -> None:
     with cli_uow() as session:
         one_time = service.reset_password(session, None, _user(session, username).id)
     say(f"new one-time password for {username}: {one_time}")
-

@@ -7,7 +7,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - pg_dump/pg_restore are run with argument lists, never a shell
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +81,9 @@ def _pg_dump(db: Database, target: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise Conflict(f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else result.returncode}")
+        raise Conflict(
+            f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else result.returncode}"
+        )
 
 
 def _verify_file(path: Path, engine_name: str, audit_key: bytes) -> int:

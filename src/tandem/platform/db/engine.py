@@ -13,7 +13,6 @@ from sqlalchemy.engine import make_url
 from tandem.platform.db.sqlite_lock import LockingConnection, lock_for
 
 
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine for url with Tandem's connection settings."""
     parsed = make_url(url)
@@ -25,9 +24,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _connect_sqlite(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        path, factory=LockingConnection, isolation_level=None, check_same_thread=False, timeout=30
-    )
+    conn = sqlite3.connect(path, factory=LockingConnection, isolation_level=None, check_same_thread=False, timeout=30)
     assert isinstance(conn, LockingConnection)
     conn.write_lock = lock_for(path)
     conn.execute("PRAGMA busy_timeout=30000")

@@ -53,9 +53,7 @@ def request_cancel_live(job_id: uuid.UUID) -> None:
 class JobContext:
     """Handed to every handler; all methods are cheap enough to call in a loop."""
 
-    def __init__(
-        self, db: Database, job_id: uuid.UUID, on_progress: Callable[[LiveState], None] | None = None
-    ) -> None:
+    def __init__(self, db: Database, job_id: uuid.UUID, on_progress: Callable[[LiveState], None] | None = None) -> None:
         self.db, self.job_id, self.on_progress = db, job_id, on_progress
         self.state = LiveState()
         self._last_write = 0.0

@@ -163,7 +163,7 @@ def _after_failure(db: Database, job_id: uuid.UUID, ctx: JobContext, status: str
         error = None if exc is None else f"{type(exc).__name__}: {exc}"
         if exc is not None and job.attempts < job.max_attempts and not job.cancel_requested:
             job.status = "queued"
-            job.run_after = utcnow() + dt.timedelta(seconds=2 ** job.attempts)
+            job.run_after = utcnow() + dt.timedelta(seconds=2**job.attempts)
             job.error = error
             job.log = [*ctx.state.log[-199:], f"attempt {job.attempts} failed: {error}; retrying"]
             return "queued"

@@ -26,7 +26,9 @@ def jobs_page(request: Request, session: DbSession, principal: Principal = requi
 
 
 @router.get("/jobs/{job_id}")
-def job_page(job_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires("jobs.view")) -> HTMLResponse:
+def job_page(
+    job_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires("jobs.view")
+) -> HTMLResponse:
     """Show one job; app.js polls the API for progress while it runs."""
     job = service.describe(service.get_job_row(session, principal, job_id))
     return render(request, "platform/job.html", job=job)

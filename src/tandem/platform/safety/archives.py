@@ -83,6 +83,11 @@ class _Reader(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
+_Opener = Callable[[], AbstractContextManager[_Reader] | None]
+_Drained = tuple[int, bytes | None, str | None]
+_Entry = tuple[ArchiveMember, bytes | None]
+
+
 def _printable(raw: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in raw)
 
@@ -102,27 +107,22 @@ def _member_name(raw: str, where: str) -> str:
     return "/".join(parts)
 
 
-_MAGIC = (
-    (0, b"PK\x03\x04", "zip"),
-    (0, b"PK\x05\x06", "zip"),
-    (0, b"PK\x07\x08", "zip"),
-    (0, b"\x1f\x8b", "gzip"),
-    (257, b"ustar", "tar"),
-    (4, b"1AY&SY", "bzip2"),
-    (0, b"\xfd7zXZ\x00", "xz"),
-    (0, b"7z\xbc\xaf\x27\x1c", "7z"),
-    (0, b"Rar!", "rar"),
-)
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OTHER_MAGIC = {b"\x1f\x8b": "gzip", b"\xfd7zXZ\x00": "xz", b"7z\xbc\xaf\x27\x1c": "7z", b"Rar!": "rar"}
 
 
 def _archive_kind(head: bytes) -> str | None:
     """Name the archive format `head` starts with, if any."""
-    return next((kind for at, magic, kind in _MAGIC if head[at : at + len(magic)] == magic), None)
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head[257:262] == b"ustar":
+        return "tar"
+    if head.startswith(b"BZh") and head[4:10] == b"1AY&SY":
+        return "bzip2"
+    return next((kind for magic, kind in _OTHER_MAGIC.items() if head.startswith(magic)), None)
 
 
-def _drain(
-    stream: _Reader, ctx: _Ctx, where: str, compressed: int | None, keep: bool
-) -> tuple[int, bytes | None, str | None]:
+def _drain(stream: _Reader, ctx: _Ctx, where: str, compressed: int | None, keep: bool) -> _Drained:
     """Read a member to its end in chunks, enforcing limits on the real byte count."""
     size = 0
     parts: list[bytes] = []
@@ -144,13 +144,7 @@ def _drain(
     return size, (b"".join(parts) if keep else None), kind
 
 
-def _read_member(
-    opener: Callable[[], AbstractContextManager[_Reader] | None],
-    ctx: _Ctx,
-    where: str,
-    compressed: int | None,
-    keep: bool,
-) -> tuple[int, bytes | None, str | None]:
+def _read_member(opener: _Opener, ctx: _Ctx, where: str, compressed: int | None, keep: bool) -> _Drained:
     try:
         stream = opener()
         if stream is None:
@@ -185,9 +179,7 @@ def _gzip_holds_tar(content: bytes, where: str) -> bool:
         raise UnsafeArchive(f"unreadable gzip data: {exc}", where) from exc
 
 
-def _zip_entry(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, ctx: _Ctx, keep: bool
-) -> tuple[ArchiveMember, bytes | None]:
+def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, ctx: _Ctx, keep: bool) -> _Entry:
     ctx.count_member(where)
     name = _member_name(info.filename, where)
     file_type = stat.S_IFMT(info.external_attr >> 16)
@@ -207,9 +199,7 @@ def _zip_entry(
     return ArchiveMember(name, size, is_archive=kind is not None), content
 
 
-def _zip_entries(
-    data: bytes, location: str, ctx: _Ctx, keep: bool
-) -> Iterator[tuple[ArchiveMember, bytes | None]]:
+def _zip_entries(data: bytes, location: str, ctx: _Ctx, keep: bool) -> Iterator[_Entry]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         if ctx.members + len(infos) > ctx.max_members:
@@ -240,9 +230,7 @@ class _CountingReader:
         return chunk
 
 
-def _tar_entry(
-    tf: tarfile.TarFile, info: tarfile.TarInfo, where: str, ctx: _Ctx, keep: bool
-) -> tuple[ArchiveMember, bytes | None]:
+def _tar_entry(tf: tarfile.TarFile, info: tarfile.TarInfo, where: str, ctx: _Ctx, keep: bool) -> _Entry:
     ctx.count_member(where)
     name = _member_name(info.name, where)
     if info.issym() or info.islnk():
@@ -257,9 +245,7 @@ def _tar_entry(
     return ArchiveMember(name, size, is_archive=kind is not None), content
 
 
-def _tar_entries(
-    data: bytes, location: str, ctx: _Ctx, keep: bool
-) -> Iterator[tuple[ArchiveMember, bytes | None]]:
+def _tar_entries(data: bytes, location: str, ctx: _Ctx, keep: bool) -> Iterator[_Entry]:
     raw: _Reader = gzip.GzipFile(fileobj=io.BytesIO(data)) if data[:2] == b"\x1f\x8b" else io.BytesIO(data)
     reader = _CountingReader(raw, ctx, len(data), location)
     # Stream mode ("r|") reads strictly forward, so nothing is seeked or buffered behind our counter.
@@ -270,7 +256,7 @@ def _tar_entries(
 
 def _entries(
     data: bytes, location: str, ctx: _Ctx, depth: int, keep: bool, only: str | None = None
-) -> Iterator[tuple[ArchiveMember, bytes | None]]:
+) -> Iterator[_Entry]:
     """Yield every checked member of a ZIP, TAR or TAR.GZ archive, converting parser errors."""
     kind = _archive_kind(data[:512])
     expected = {"zip": ("zip",), "tar": ("tar", "gzip")}.get(only or "", ("zip", "tar", "gzip"))

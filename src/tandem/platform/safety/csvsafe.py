@@ -70,23 +70,21 @@ def _decode(data: str | bytes, name: str) -> str:
         raise UnsafeInput("file is not valid UTF-8", f"{name}:{line}:{column}") from None
 
 
-def _field_line(record_line: int, row: Sequence[str], index: int) -> int:
+def _field_where(name: str, record_line: int, row: Sequence[str], index: int) -> str:
     # Quoted fields may contain line breaks, so count the physical lines before this field.
-    return record_line + sum(len(_LINE_BREAK.findall(field)) for field in row[:index])
+    line = record_line + sum(len(_LINE_BREAK.findall(field)) for field in row[:index])
+    return f"{name}:{line}:{index + 1}"
 
 
 def _check_fields(row: list[str], record_line: int, name: str, max_field: int) -> None:
     for index, field in enumerate(row):
-        where = f"{name}:{_field_line(record_line, row, index)}:{index + 1}"
         if len(field) > max_field:
-            raise TooLarge(f"field is longer than {max_field} characters", where)
+            raise TooLarge(f"field is longer than {max_field} characters", _field_where(name, record_line, row, index))
         if "\x00" in field:
-            raise UnsafeInput("field contains a NUL character", where)
+            raise UnsafeInput("field contains a NUL character", _field_where(name, record_line, row, index))
 
 
-def _check_header(
-    header: list[str], line: int, name: str, required: set[str] | None, allowed: set[str] | None
-) -> None:
+def _check_header(header: list[str], line: int, name: str, required: set[str] | None, allowed: set[str] | None) -> None:
     seen: dict[str, int] = {}
     for index, column in enumerate(header, start=1):
         where = f"{name}:{line}:{index}"
@@ -156,8 +154,6 @@ def read_csv(
         _check_fields(row, line, name, max_field)
         if len(row) != len(header):
             column = min(len(row), len(header)) + 1
-            raise UnsafeInput(
-                f"row has {len(row)} fields but the header has {len(header)}", f"{name}:{line}:{column}"
-            )
+            raise UnsafeInput(f"row has {len(row)} fields but the header has {len(header)}", f"{name}:{line}:{column}")
         result.append(dict(zip(header, row, strict=True)))
     return result

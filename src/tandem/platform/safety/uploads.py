@@ -17,17 +17,10 @@ _MAX_NAME_BYTES = 255
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Browsers sniff roughly the first 512-1024 bytes when deciding whether something is HTML.
 _SNIFF_WINDOW = 1024
-_HTML_MARKERS = (
-    "<!doctype html",
-    "<html",
-    "<head",
-    "<body",
-    "<script",
-    "<iframe",
-    "<svg",
-    "<object",
-    "<embed",
-)
+# Tags that make a browser treat bytes as an active HTML/SVG document. Text files are judged on the
+# narrower set so XML that merely uses <head>/<body> element names is not mistaken for HTML.
+_HTML_IN_BINARY = re.compile(r"<(!doctype\s+html|html|head|body|script|iframe|svg|object|embed)[\s/>]", re.I)
+_HTML_IN_TEXT = re.compile(r"<(!doctype\s+html|html|script|iframe|svg)[\s/>]", re.I)
 _XML_START = re.compile(r"<(\?xml|!--|!doctype|[a-z_:])", re.IGNORECASE)
 _LEADING_SPACE = re.compile(r"\s*")
 _ALIASES = {"jpeg": "jpg", "jpe": "jpg", "tiff": "tif", "htm": "html", "tgz": "gz"}
@@ -76,11 +69,6 @@ def _extension(filename: str) -> str:
     return _canonical(ext) if dot and stem.strip(". ") else ""
 
 
-def _looks_like_html(head: str) -> bool:
-    lowered = head.lower()
-    return any(marker in lowered for marker in _HTML_MARKERS)
-
-
 def _sniff_text(data: bytes) -> str | None:
     """Classify UTF-8 text as html/xml/json/txt, or None when it is not clean text."""
     if b"\x00" in data:
@@ -92,7 +80,7 @@ def _sniff_text(data: bytes) -> str | None:
         return None
     start = _LEADING_SPACE.match(text)
     head = text[start.end() if start else 0 :][:_SNIFF_WINDOW]
-    if head.startswith("<") and _looks_like_html(head):
+    if head.startswith("<") and _HTML_IN_TEXT.search(head):
         return "html"
     if _XML_START.match(head):
         return "xml"
@@ -113,8 +101,7 @@ def sniff_type(data: bytes, filename: str, allowed: set[str]) -> str:
         raise TypeMismatch("file name has no extension", filename)
     detected = _sniff_binary(data)
     if detected is not None:
-        head = data[:_SNIFF_WINDOW].decode("latin-1")
-        if _looks_like_html(head):
+        if _HTML_IN_BINARY.search(data[:_SNIFF_WINDOW].decode("latin-1")):
             raise TypeMismatch(f"{detected} content embeds HTML (polyglot)", filename)
         if not (ext == detected or (detected == "zip" and ext in _ZIP_CONTAINERS)):
             raise TypeMismatch(f"content is {detected} but the name says .{ext}", filename)

@@ -20,9 +20,7 @@ _POSITION_SUFFIX = re.compile(r":\s*line \d+, column \d+$")
 def _new_parser() -> Any:
     # XInclude is only processed by an explicit ElementInclude.include() call, which we never make,
     # so xi:include elements stay inert.
-    return DET.DefusedXMLParser(
-        target=ET.TreeBuilder(), forbid_dtd=True, forbid_entities=True, forbid_external=True
-    )
+    return DET.DefusedXMLParser(target=ET.TreeBuilder(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
 
 def _where(name: str, line: int | None, column: int | None) -> str:

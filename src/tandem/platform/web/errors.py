@@ -33,5 +33,7 @@ def error_page(request: Request, status: int, detail: str) -> Response:
         return RedirectResponse("/account/password", status_code=303)
     title = TITLES.get(status, "Error")
     request_id = getattr(request.state, "request_id", None)
-    response: HTMLResponse = render(request, "platform/error.html", status, title=title, detail=detail, request_id=request_id)
+    response: HTMLResponse = render(
+        request, "platform/error.html", status, title=title, detail=detail, request_id=request_id
+    )
     return response

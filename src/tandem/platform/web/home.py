@@ -62,7 +62,9 @@ def _panel_context(panel: HomePanel, session: Any, principal: Principal) -> dict
 
 
 @router.get("/home/{which}")
-def home_page(which: str, request: Request, session: DbSession, principal: Principal = requires("home.view")) -> HTMLResponse:
+def home_page(
+    which: str, request: Request, session: DbSession, principal: Principal = requires("home.view")
+) -> HTMLResponse:
     """Render a home with the panels the user may see."""
     if which not in HOMES:
         raise NotFound("no such home page")
