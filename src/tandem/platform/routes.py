@@ -26,6 +26,6 @@ MANIFEST = Manifest(
         NavItem("Audit log", "/audit", "audit.view", "System"),
         NavItem("Users", "/admin/users", "users.view", "System"),
         NavItem("Org units", "/admin/org-units", "org.view", "System"),
-        NavItem("API reference", "/api/docs", "account.edit", "System"),
+        NavItem("API reference", "/api/docs", "account.view", "System"),
     ],
 )

@@ -26,21 +26,19 @@ def _zip_bytes() -> bytes:
     return buf.getvalue()
 
 
-HONEST = (
-    [
-        (PNG, "pixel.png", "png"),
-        (PDF, "Report.PDF", "pdf"),
-        (GIF, "anim.gif", "gif"),
-        (b"name,owner\r\nweb01,ops\r\n", "assets.csv", "csv"),
-        (b"\xef\xbb\xbfname,owner\r\n", "excel.csv", "csv"),
-        (b'  {"assets": []}', "assets.json", "json"),
-        (b'<?xml version="1.0"?><scan/>', "scan.xml", "xml"),
-        (b"<Envelope><Header/><Body><head>x</head></Body></Envelope>", "soap.xml", "xml"),
-        (b"<134>Oct 11 22:14:15 host sshd: ok\n", "syslog.txt", "txt"),
-        ("héllo wörld\n".encode(), "notes.txt", "txt"),
-        (_zip_bytes(), "bundle.zip", "zip"),
-    ],
-)
+HONEST: list[tuple[bytes, str, str]] = [
+    (PNG, "pixel.png", "png"),
+    (PDF, "Report.PDF", "pdf"),
+    (GIF, "anim.gif", "gif"),
+    (b"name,owner\r\nweb01,ops\r\n", "assets.csv", "csv"),
+    (b"\xef\xbb\xbfname,owner\r\n", "excel.csv", "csv"),
+    (b'  {"assets": []}', "assets.json", "json"),
+    (b'<?xml version="1.0"?><scan/>', "scan.xml", "xml"),
+    (b"<Envelope><Header/><Body><head>x</head></Body></Envelope>", "soap.xml", "xml"),
+    (b"<134>Oct 11 22:14:15 host sshd: ok\n", "syslog.txt", "txt"),
+    ("héllo wörld\n".encode(), "notes.txt", "txt"),
+    (_zip_bytes(), "bundle.zip", "zip"),
+]
 
 
 class EndlessStream:

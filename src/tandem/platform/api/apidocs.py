@@ -16,7 +16,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 
 @router.get("/api/docs")
-def api_docs(request: Request, principal: Principal = requires("account.edit")) -> HTMLResponse:
+def api_docs(request: Request, principal: Principal = requires("account.view")) -> HTMLResponse:
     """List every operation with its parameters, request body and responses."""
     spec: dict[str, Any] = request.app.openapi()
     operations = []

@@ -69,6 +69,7 @@ class SecurityMiddleware:
                 await _too_large(send, self.max_body)
 
     def _headers(self, scope: Scope, headers: list[Any], request_id: str) -> list[Any]:
+        headers = [(k, _with_charset(v) if k.lower() == b"content-type" else v) for k, v in headers]
         names = {k.lower() for k, _ in headers}
         extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
         content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
@@ -82,13 +83,20 @@ class SecurityMiddleware:
         return headers + extra
 
 
+def _with_charset(content_type: bytes) -> bytes:
+    """JSON bodies are UTF-8; say so, so no client guesses another encoding (ASVS V4.1.1)."""
+    if b"charset" not in content_type and content_type.split(b";")[0].strip().endswith(b"json"):
+        return content_type + b"; charset=utf-8"
+    return content_type
+
+
 async def _too_large(send: Send, limit: int) -> None:
     body = json.dumps(
         {"type": "about:blank", "title": "Payload too large", "status": 413,
          "detail": f"the request body is larger than the limit of {limit} bytes"}
     ).encode()  # fmt: skip
     await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/problem+json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
         *SECURITY_HEADERS, (b"content-security-policy", CSP.encode()),
     ]})  # fmt: skip
     await send({"type": "http.response.body", "body": body})

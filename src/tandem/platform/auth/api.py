@@ -34,7 +34,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 @router.get("/me", response_model=Me)
-def me(session: DbSession, principal: Principal = requires("account.edit")) -> Me:
+def me(session: DbSession, principal: Principal = requires("account.view")) -> Me:
     """Return who is calling and with which roles and scopes."""
     return Me(
         id=principal.user_id, username=principal.username,  # type: ignore[arg-type]
@@ -103,7 +103,7 @@ def revoke_grant(
 
 
 @router.get("/tokens", response_model=PageOut[TokenRead])
-def list_tokens(request: Request, session: DbSession, principal: Principal = requires("account.edit")) -> Any:
+def list_tokens(request: Request, session: DbSession, principal: Principal = requires("account.view")) -> Any:
     """List the caller's API tokens."""
     assert principal.user_id is not None
     page = tokens.list_for_user(session, principal.user_id, page_request(request, tokens.TOKEN_LIST))

@@ -24,7 +24,6 @@ _HTML_IN_TEXT = re.compile(r"<(!doctype\s+html|html|script|iframe|svg)[\s/>]", r
 _XML_START = re.compile(r"<(\?xml|!--|!doctype|[a-z_:])", re.IGNORECASE)
 _LEADING_SPACE = re.compile(r"\s*")
 _ALIASES = {"jpeg": "jpg", "jpe": "jpg", "tiff": "tif", "htm": "html", "tgz": "gz"}
-TEXT_TYPES = frozenset({"csv", "json", "xml", "txt"})
 # Which sniffed text kinds each text extension may hold; "html" is never acceptable.
 _TEXT_COMPAT = {
     "csv": {"txt", "json"},

@@ -1,0 +1,55 @@
+# Tandem — every target installs what it needs into .venv from scratch.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint bench security clean chromium install
+
+help: ## Show this help
+	@echo "Tandem — one system of record for the CIO and the CISO"
+	@echo
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "Settings are TANDEM_* environment variables (see README). PostgreSQL tests run when"
+	@echo "TANDEM_TEST_POSTGRES_URL is set (CI sets it: .ci/run)."
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Tandem with its development tools
+
+chromium: ## Install Debian's Chromium for the browser tests (when missing)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; \
+	fi
+
+demo: $(STAMP) ## Set up and run Tandem with the Northwind Health sample organisation on http://127.0.0.1:8000
+	$(BIN)/tandem db upgrade
+	$(BIN)/tandem demo
+
+test: $(STAMP) chromium ## Run the test suite (SQLite always; PostgreSQL when TANDEM_TEST_POSTGRES_URL is set)
+	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (lint + format check), mypy on src/, import-linter architecture contracts
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP) ## Run the benchmarks in bench/ and print figures against their baselines
+	$(BIN)/python -m bench.run
+
+security: $(STAMP) chromium ## The long security and reliability suites
+	$(BIN)/pytest -q -m "asvs" $(PYTEST_ARGS)
+
+clean: ## Remove the virtualenv, caches and local data (var/)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

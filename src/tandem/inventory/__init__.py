@@ -1,0 +1,1 @@
+"""Inventory: capabilities, applications, assets, software, data stores, vendors, people and their relations."""

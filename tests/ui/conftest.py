@@ -1,0 +1,115 @@
+"""Browser-test fixtures: a real `tandem serve` subprocess on loopback and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+TANDEM = Path(sys.executable).with_name("tandem")
+# The CLI may wrap the password onto the next line, so allow any whitespace (newline included) before it.
+ONE_TIME = re.compile(r"one-time password[^\n]*:\s+(\S+)")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running Tandem server and the credentials printed by `tandem init`."""
+
+    base_url: str
+    one_time_password: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"tandem serve exited early with code {proc.returncode}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"tandem serve did not answer /healthz within {timeout} s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """Initialise a fresh organisation in a temp dir and serve it with `tandem serve`, as a user would."""
+    env = {**os.environ, "TANDEM_DATA_DIR": str(tmp_path)}
+    env.pop("TANDEM_DATABASE_URL", None)
+    init = subprocess.run(
+        [str(TANDEM), "init", "--org", "Journey Org"], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    match = ONE_TIME.search(init.stdout)
+    assert match, f"no one-time password in `tandem init` output:\n{init.stdout}"
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [str(TANDEM), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, proc)
+        yield Server(base_url, match.group(1))
+    finally:
+        _stop(proc)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless; skipped (not failed) when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; run `make test` (it installs Debian's chromium)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) whose relative URLs point at the server."""
+    context = browser.new_context(base_url=server.base_url)
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
