@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
 
 import tandem
@@ -32,7 +30,6 @@ def register(manifests: list[Manifest]) -> None:
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """Build the web application: REST API under /api/v1, pages elsewhere."""
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level)
     manifests = load_manifests()
     register(manifests)
     app = FastAPI(
@@ -47,5 +44,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for manifest in manifests:
         for router in manifest.api_routers + manifest.web_routers:
             app.include_router(router)
-    app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes)
+    app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     return app

@@ -53,10 +53,10 @@ def test_sqlite_runs_wal_full_sync_and_foreign_keys(tmp_path: Path) -> None:
 
 
 def test_readonly_unit_of_work_cannot_write(db: Database) -> None:
-    with pytest.raises(Exception, match="(?i)read.only|readonly|attempt to write"):
-        with unit_of_work(db, readonly=True) as session:
-            session.add(Meta(key="ro-write", value="x"))
-            session.flush()
+    refused = pytest.raises(Exception, match=r"(?i)read.only|readonly|attempt to write")
+    with refused, unit_of_work(db, readonly=True) as s:
+        s.add(Meta(key="ro-write", value="x"))
+        s.flush()
     with unit_of_work(db, readonly=True) as session:
         assert session.get(Meta, "ro-write") is None
 

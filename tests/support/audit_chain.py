@@ -56,6 +56,11 @@ def sql(session: Session, statement: str, **params: Any) -> None:
     session.execute(text(statement), params)
 
 
+def edit(session: Session, seq: int, **values: Any) -> None:
+    """Overwrite columns of one entry (typed values such as JSON or timestamps)."""
+    session.execute(update(ENTRIES).where(ENTRIES.c.seq == seq).values(**values))
+
+
 def swap(session: Session, a: int, b: int) -> None:
     """Swap everything but the seq of two entries."""
     first, second = (rows(session, s - 1)[0] for s in (a, b))

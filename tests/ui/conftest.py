@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -27,8 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TANDEM = Path(sys.executable).with_name("tandem")
-# The CLI may wrap the password onto the next line, so allow any whitespace (newline included) before it.
-ONE_TIME = re.compile(r"one-time password[^\n]*:\s+(\S+)")
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"tandem serve exited early with code {proc.returncode}")
+            raise RuntimeError(f"tandem serve exited early with code {proc.returncode} (see serve.log in the tmp dir)")
         try:
             if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
                 return
@@ -76,10 +73,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
     env = {**os.environ, "TANDEM_DATA_DIR": str(tmp_path)}
     env.pop("TANDEM_DATABASE_URL", None)
     init = subprocess.run(
-        [str(TANDEM), "init", "--org", "Journey Org"], env=env, capture_output=True, text=True, timeout=60, check=True
+        [str(TANDEM), "init", "--org", "Journey Org"], env=env, capture_output=True, text=True, timeout=60
     )
-    match = ONE_TIME.search(init.stdout)
-    assert match, f"no one-time password in `tandem init` output:\n{init.stdout}"
+    assert init.returncode == 0, f"`tandem init` failed ({init.returncode}):\n{init.stdout}{init.stderr}"
+    line = next((x for x in init.stdout.splitlines() if "one-time password" in x), "")
+    password = line.split()[-1] if line else ""
+    assert password and not password.endswith(":"), f"no one-time password in `tandem init` output:\n{init.stdout}"
     port = _free_port()
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
@@ -88,7 +87,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, proc)
-        yield Server(base_url, match.group(1))
+        yield Server(base_url, password)
     finally:
         _stop(proc)
         log.close()

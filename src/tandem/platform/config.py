@@ -28,8 +28,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(default=False, description="Force Secure cookies (always on under HTTPS).")
     login_max_failures: int = Field(default=5, description="Failed logins before a temporary lockout.")
     login_lockout_minutes: int = Field(default=15, description="Length of the temporary lockout.")
-    max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest request body accepted.")
-    max_upload_bytes: int = Field(default=50 * 1024 * 1024, description="Largest uploaded file accepted.")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, description="Largest request body accepted (JSON and forms).")
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, description="Largest uploaded file accepted (multipart uploads)."
+    )
     outbound_allow_hosts: str = Field(default="", description="Comma-separated hosts outbound fetches may reach.")
     trusted_proxies: str = Field(default="", description="Comma-separated proxy IPs whose X-Forwarded-For counts.")
     dask_scheduler: str = Field(default="", description="tcp://host:port of a Dask scheduler; empty = local.")

@@ -58,7 +58,7 @@ def _resolve(db: Database, bearer: str | None, cookie: str | None) -> tuple[Prin
                 raise NotAuthenticated("the API token is invalid, expired or revoked")
             needs_touch = token.last_used_at is None or _stale(token.last_used_at)
             principal = principal_for(user, frozenset(token.scopes), token.id)
-            result = (principal, None, "token")
+            result: tuple[Principal, str | None, str] = (principal, None, "token")
         elif cookie is not None and (found := web_sessions.resolve_session(session, cookie)) is not None:
             row, user = found
             needs_touch = _stale(row.last_seen_at)

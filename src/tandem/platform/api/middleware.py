@@ -29,8 +29,10 @@ class TooLargeBody(Exception):
 class SecurityMiddleware:
     """Give each request an id, cap its body, and add security headers to each response."""
 
-    def __init__(self, app: ASGIApp, max_body: int, force_hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, max_upload: int = 0, force_hsts: bool = False) -> None:
         self.app, self.max_body, self.force_hsts = app, max_body, force_hsts
+        # File uploads (multipart) may be as large as the upload limit plus room for the form fields.
+        self.max_upload = max(max_upload + 1024 * 1024, max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,9 +41,10 @@ class SecurityMiddleware:
         request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         headers = dict(scope.get("headers") or [])
+        limit = self.max_upload if headers.get(b"content-type", b"").startswith(b"multipart/") else self.max_body
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await _too_large(send, self.max_body)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
             return
         seen = 0
         started = False
@@ -51,7 +54,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > limit:
                     raise TooLargeBody()
             return message
 
@@ -66,7 +69,7 @@ class SecurityMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except TooLargeBody:
             if not started:
-                await _too_large(send, self.max_body)
+                await _too_large(send, limit)
 
     def _headers(self, scope: Scope, headers: list[Any], request_id: str) -> list[Any]:
         headers = [(k, _with_charset(v) if k.lower() == b"content-type" else v) for k, v in headers]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 import uuid
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 GENESIS = "0" * 64
 # Domain separation so an entry hash can never be confused with any other SHA-256 in Tandem.
@@ -38,9 +39,9 @@ def jsonable(value: Any) -> Any:
 
 
 def canonical(entry: dict[str, Any]) -> bytes:
-    """Serialise the hashed fields of an entry deterministically."""
+    """Serialise the hashed fields of an entry deterministically (sorted keys, compact, UTF-8)."""
     body = {k: jsonable(entry.get(k)) for k in HASHED_FIELDS}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
 
 
 def entry_hash(entry: dict[str, Any]) -> str:

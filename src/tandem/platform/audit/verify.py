@@ -82,10 +82,12 @@ def verify_chain(
         return failure
     count = len(hashes)
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    if head is None and count:
+        return VerifyReport(False, count, 0, None, f"the head row is missing but the chain has {count} entries")
     if head is not None and (head.seq, head.hash) != (last_seq, last_hash):
-        return VerifyReport(
-            False, count, 0, last_seq + 1, f"head names entry {head.seq} but the chain ends at {last_seq}"
-        )
+        # Entries past the head were added behind the writer's back; a head past the chain means entries are gone.
+        bad = head.seq + 1 if head.seq < last_seq else last_seq + 1
+        return VerifyReport(False, count, 0, bad, f"head names entry {head.seq} but the chain ends at {last_seq}")
     stored = [
         dict(r)
         for r in session.execute(select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.mac)).mappings()

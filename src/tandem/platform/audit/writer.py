@@ -46,7 +46,7 @@ def _changes(obj: Base, kind: str) -> dict[str, list[Any]] | None:
 
 
 def _entity_id(obj: Base) -> str | None:
-    ident = inspect(obj).identity or tuple(getattr(obj, c.key) for c in inspect(obj).mapper.primary_key)
+    ident = inspect(obj).identity or tuple(getattr(obj, str(c.key)) for c in inspect(obj).mapper.primary_key)
     return ",".join(str(v) for v in ident) if ident else None
 
 
@@ -93,13 +93,13 @@ def append(session: Session, items: list[dict[str, Any]]) -> None:
         rows.append(row)
         if seq % get_settings().audit_checkpoint_every == 0:
             checkpoints.append(make_checkpoint(seq, prev))
-    conn.execute(insert(AuditEntry.__table__), rows)
+    conn.execute(insert(AuditEntry), rows)
     if head:
-        conn.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+        conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
     else:
-        conn.execute(insert(AuditHead.__table__).values(id=1, seq=seq, hash=prev))
+        conn.execute(insert(AuditHead).values(id=1, seq=seq, hash=prev))
     if checkpoints:
-        conn.execute(insert(AuditCheckpoint.__table__), checkpoints)
+        conn.execute(insert(AuditCheckpoint), checkpoints)
         session.info.setdefault("after_commit", []).append(lambda: export_checkpoints(checkpoints))
 
 

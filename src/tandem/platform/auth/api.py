@@ -37,7 +37,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 def me(session: DbSession, principal: Principal = requires("account.view")) -> Me:
     """Return who is calling and with which roles and scopes."""
     return Me(
-        id=principal.user_id, username=principal.username,  # type: ignore[arg-type]
+        id=principal.user_id, username=principal.username,
         roles=[GrantRead(id=uuid.uuid5(uuid.NAMESPACE_OID, f"{g.role}{g.org_unit_id}"), role=g.role,
                          org_unit_id=g.org_unit_id) for g in principal.grants],
         scopes=sorted(principal.scopes) if principal.scopes is not None else None,

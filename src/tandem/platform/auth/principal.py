@@ -40,10 +40,8 @@ class Principal:
         if self.scopes is None:
             return True
         act = get_action(action)
-        wanted = ("read",) if act.is_read else ("write",)
         # A write scope implies read on the same domain.
-        if act.is_read:
-            wanted = ("read", "write")
+        wanted = ("read", "write") if act.is_read else ("write",)
         return any(f"{d}:{w}" in self.scopes for d in (act.domain, "*") for w in wanted)
 
     def granted_paths(self, action: str) -> list[str]:

@@ -52,4 +52,4 @@ def emit(
 
 def say(message: str) -> None:
     """Print one line to stdout."""
-    console.print(message, highlight=False, markup=False)
+    console.print(message, highlight=False, markup=False, soft_wrap=True)

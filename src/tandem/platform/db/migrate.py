@@ -41,9 +41,18 @@ def downgrade(engine: Engine, target: str) -> None:
 
 
 def current(engine: Engine) -> set[str]:
-    """Return the revisions the database is at."""
+    """Return the revisions the database is at, including branch heads it reached as dependencies.
+
+    Alembic stores only the dependent revision when one branch `depends_on` another branch's head
+    (a domain's first migration depends on 0001_platform), so those heads are added back here.
+    """
     with engine.connect() as conn:
-        return set(MigrationContext.configure(conn).get_current_heads())
+        stored = set(MigrationContext.configure(conn).get_current_heads())
+    if not stored:
+        return stored
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    reached = {r.revision for r in script.revision_map.iterate_revisions(tuple(stored), "base") if r is not None}
+    return stored | (reached & set(script.get_heads()))
 
 
 def heads(engine: Engine) -> set[str]:

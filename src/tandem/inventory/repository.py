@@ -1,0 +1,233 @@
+"""All SQL of the inventory: scoped lookups, lists, natural keys, bulk writes, graph edges, freshness."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, Select, Uuid, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from tandem.inventory.kinds import ENTITIES, Kind
+from tandem.inventory.models import Relation
+from tandem.platform.auth.permissions import visible_unit_ids
+from tandem.platform.auth.principal import Principal
+from tandem.platform.db.paging import Page, PageRequest
+from tandem.platform.db.repository import Repository
+from tandem.platform.errors import InvalidInput
+
+VIEW = "inventory.view"
+CHUNK = 500  # bound parameters per IN (...) list; SQLite allows 32766, PostgreSQL 65535
+
+
+class KindRepository(Repository[Any]):
+    """Queries for one inventory kind."""
+
+    view_action = VIEW
+
+    def __init__(self, session: Session, kind: Kind) -> None:
+        super().__init__(session)
+        self.kind = kind
+        self.model = kind.model
+
+    def list_page(self, principal: Principal, req: PageRequest) -> Page[Any]:
+        """Return one page of visible records, filters coerced to their column types."""
+        stmt = self.base_query(principal)
+        for name, raw in req.filters.items():
+            stmt = stmt.where(getattr(self.model, name) == _coerce(self.model, name, raw))
+        return self.page(stmt, dataclasses.replace(req, filters={}))
+
+    def find_by_key(self, org_unit_id: uuid.UUID, values: dict[str, Any]) -> Any | None:
+        """Return the record with this natural key in the unit, visible or not (duplicates are conflicts)."""
+        stmt = select(self.model).where(self.model.org_unit_id == org_unit_id)
+        for name, value in values.items():
+            col = getattr(self.model, name)
+            stmt = stmt.where(col.is_(None) if value is None else col == value)
+        return self.session.scalars(stmt.limit(1)).first()
+
+    def find_visible_by_label(self, principal: Principal | None, label: str) -> list[Any]:
+        """Return visible records whose label equals label (case-insensitive)."""
+        col = getattr(self.model, self.kind.label)
+        stmt = self.base_query(principal).where(func.lower(col) == label.strip().lower()).limit(5)
+        return list(self.session.scalars(stmt))
+
+    def visible_ids(self, principal: Principal | None, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Return which of ids exist and are visible to principal."""
+        found: set[uuid.UUID] = set()
+        id_list = list(ids)
+        for start in range(0, len(id_list), CHUNK):
+            chunk = id_list[start : start + CHUNK]
+            stmt = self.base_query(principal).with_only_columns(self.model.id).where(self.model.id.in_(chunk))
+            found.update(self.session.scalars(stmt))
+        return found
+
+    def labels(self, principal: Principal | None, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Return {id: label} for the visible ones of ids."""
+        out: dict[uuid.UUID, str] = {}
+        id_list = list(ids)
+        col = getattr(self.model, self.kind.label)
+        for start in range(0, len(id_list), CHUNK):
+            stmt = self.base_query(principal).with_only_columns(self.model.id, col)
+            stmt = stmt.where(self.model.id.in_(id_list[start : start + CHUNK]))
+            out.update({row[0]: str(row[1]) for row in self.session.execute(stmt)})
+        return out
+
+    def key_index(self, org_unit_ids: set[uuid.UUID]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """Return {(org_unit_id, *natural key): current column values} for upserts in those units."""
+        table = self.model.__table__
+        cols = [c for c in table.columns]
+        out: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for unit_id in org_unit_ids:
+            for row in self.session.execute(select(*cols).where(table.c.org_unit_id == unit_id)).mappings():
+                key = (row["org_unit_id"], *(_norm(row[k]) for k in self.kind.key))
+                out[key] = dict(row)
+        return out
+
+    def bulk_insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many rows in one executemany (no ORM objects, no per-row audit)."""
+        for start in range(0, len(rows), 5000):
+            self.session.execute(insert(self.model.__table__), list(rows[start : start + 5000]))
+
+    def bulk_update(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update many rows by id in executemany batches."""
+        table = self.model.__table__
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:
+            by_shape.setdefault(tuple(sorted(row)), []).append(row)
+        for shape, group in by_shape.items():
+            values = {k: _bind(k) for k in shape if k != "id"}
+            stmt = update(table).where(table.c.id == _bind("id")).values(**values)
+            params = [{f"b_{k}": v for k, v in row.items()} for row in group]
+            self.session.connection().execute(stmt, params)
+
+    def stale(self, principal: Principal, before: dt.datetime, limit: int) -> list[Any]:
+        """Return visible records not verified since before, oldest first."""
+        col = self.model.last_verified_at
+        stmt = self.base_query(principal).where(or_(col.is_(None), col < before))
+        return list(self.session.scalars(stmt.order_by(col.asc().nulls_first(), self.model.id).limit(limit)))
+
+    def touch_verified(self, ids: Sequence[uuid.UUID], when: dt.datetime) -> None:
+        """Set last_verified_at on many rows at once (bulk attestation)."""
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            self.session.execute(update(self.model).where(self.model.id.in_(chunk)).values(last_verified_at=when))
+
+
+def _bind(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(f"b_{name}")
+
+
+def _norm(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _coerce(model: Any, name: str, raw: str) -> Any:
+    column_type = getattr(model, name).type
+    try:
+        if isinstance(column_type, Boolean):
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError
+            return raw.lower() in ("true", "1")
+        if isinstance(column_type, Uuid):
+            return uuid.UUID(raw)
+        if isinstance(column_type, Integer):
+            return int(raw)
+    except ValueError:
+        raise InvalidInput.one(f"query.{name}", f"{raw!r} is not a valid value") from None
+    return raw
+
+
+# --- relations and the graph --------------------------------------------------------------------
+
+
+def relations_query(session: Session, principal: Principal | None) -> Select[Any]:
+    """Return SELECT Relation scoped to what principal may see."""
+    return KindRepository(session, _relation_kind()).base_query(principal)
+
+
+def _relation_kind() -> Kind:
+    from tandem.inventory.kinds import RELATIONS
+
+    return RELATIONS
+
+
+def relations_of(session: Session, principal: Principal | None, entity_id: uuid.UUID) -> list[Relation]:
+    """Return the visible relations that start or end at entity_id."""
+    stmt = relations_query(session, principal).where(
+        or_(Relation.source_id == entity_id, Relation.target_id == entity_id)
+    )
+    return list(session.scalars(stmt.order_by(Relation.type, Relation.created_at)))
+
+
+def edges_from(
+    session: Session, unit_ids: list[uuid.UUID] | None, column: str, ids: Sequence[uuid.UUID], types: Sequence[str]
+) -> list[tuple[str, uuid.UUID, str, uuid.UUID, str]]:
+    """Return (type, source_id, source_kind, target_id, target_kind) of edges whose `column` is in ids."""
+    out = []
+    col = getattr(Relation, column)
+    for start in range(0, len(ids), CHUNK):
+        stmt = select(
+            Relation.type, Relation.source_id, Relation.source_kind, Relation.target_id, Relation.target_kind
+        ).where(col.in_(ids[start : start + CHUNK]), Relation.type.in_(types))
+        if unit_ids is not None:
+            stmt = stmt.where(Relation.org_unit_id.in_(unit_ids))
+        out.extend((r[0], r[1], r[2], r[3], r[4]) for r in session.execute(stmt))
+    return out
+
+
+def delete_relations_touching(session: Session, entity_id: uuid.UUID) -> None:
+    """Delete every relation from or to entity_id (ORM deletes, so each is audited)."""
+    stmt = select(Relation).where(or_(Relation.source_id == entity_id, Relation.target_id == entity_id))
+    for rel in session.scalars(stmt):
+        session.delete(rel)
+    session.flush()
+
+
+def unit_ids_for(session: Session, principal: Principal | None) -> list[uuid.UUID] | None:
+    """Return the units principal may view inventory in (None = unscoped system access)."""
+    return None if principal is None else visible_unit_ids(session, principal, VIEW)
+
+
+def entity_repo(session: Session, entity: str) -> KindRepository:
+    """Return the repository of an entity kind by its relation name."""
+    return KindRepository(session, ENTITIES[entity])
+
+
+def count_by_unit(session: Session, kind: Kind, unit_ids: list[uuid.UUID]) -> int:
+    """Count records of kind in the units."""
+    stmt = select(func.count()).select_from(kind.model).where(kind.model.org_unit_id.in_(unit_ids))
+    return int(session.scalar(stmt) or 0)
+
+
+def delete_ids(session: Session, kind: Kind, ids: Sequence[uuid.UUID]) -> None:
+    """Delete rows by id without loading them (bulk cleanup in benchmarks)."""
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(kind.model).where(kind.model.id.in_(ids[start : start + CHUNK])))
+
+
+def referencing(session: Session, kind: Kind, column: str, record_id: uuid.UUID) -> list[Any]:
+    """Return the records of kind whose `column` points at record_id."""
+    return list(session.scalars(select(kind.model).where(getattr(kind.model, column) == record_id)))
+
+
+def unit_names(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """Return (id, name) of every org unit."""
+    from tandem.platform.auth.models import OrgUnit
+
+    return [(r[0], r[1]) for r in session.execute(select(OrgUnit.id, OrgUnit.name))]
+
+
+def label_index(session: Session, principal: Principal | None, kind: Kind, attr: str) -> list[tuple[Any, ...]]:
+    """Return (id, org_unit_id, attr value) of every visible record of kind (reference lookups in imports)."""
+    model = kind.model
+    stmt = (
+        KindRepository(session, kind)
+        .base_query(principal)
+        .with_only_columns(model.id, model.org_unit_id, getattr(model, attr))
+    )
+    return [tuple(r) for r in session.execute(stmt)]

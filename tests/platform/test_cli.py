@@ -1,0 +1,110 @@
+"""The CLI as an operator uses it: init, users, tokens, audit, jobs, db; errors are one clear line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import run
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    result = run(tmp_path, "init", "--org", "CLI Org")
+    assert result.returncode == 0, result.stderr
+    assert "one-time password" in result.stdout
+    return tmp_path
+
+
+def test_init_twice_is_refused_with_one_line(home: Path) -> None:
+    again = run(home, "init")
+    assert again.returncode == 5
+    assert again.stderr.strip().splitlines() == [
+        "error: Tandem is already initialised (users exist); use `tandem users create`"
+    ]
+    assert "Traceback" not in again.stderr
+
+
+def test_users_lifecycle_and_output_formats(home: Path) -> None:
+    created = run(home, "users", "create", "dana", "--email", "dana@example.org", "--role", "ciso")
+    assert created.returncode == 0 and "one-time password" in created.stdout
+    as_json = json.loads(run(home, "users", "list", "--format", "json").stdout)
+    dana = next(u for u in as_json if u["username"] == "dana")
+    assert dana["roles"] == "ciso@CLI Org" and dana["active"] is True
+    assert run(home, "users", "disable", "dana").returncode == 0
+    rows = list(csv.DictReader(io.StringIO(run(home, "users", "list", "--format", "csv").stdout)))
+    assert next(r for r in rows if r["username"] == "dana")["active"] == "False"
+    bad_role = run(home, "users", "grant", "dana", "emperor")
+    assert bad_role.returncode == 2 and bad_role.stderr.startswith("error: ") and "unknown role" in bad_role.stderr
+
+
+def test_tokens_create_list_revoke(home: Path) -> None:
+    created = run(home, "tokens", "create", "--user", "admin", "--name", "script", "--scope", "*:read")
+    assert created.returncode == 0
+    token_id = created.stdout.split()[1]
+    secret = created.stdout.strip().split()[-1]
+    assert secret.startswith("tdm_")
+    listed = json.loads(run(home, "tokens", "list", "--user", "admin", "--format", "json").stdout)
+    assert listed[0]["name"] == "script" and secret not in json.dumps(listed)
+    assert run(home, "tokens", "revoke", token_id).returncode == 0
+    again = json.loads(run(home, "tokens", "list", "--user", "admin", "--format", "json").stdout)
+    assert again[0]["revoked_at"] is not None
+    assert run(home, "tokens", "revoke", "not-a-uuid").returncode == 2
+
+
+def test_audit_records_cli_actions_and_verifies(home: Path) -> None:
+    run(home, "users", "create", "erin")
+    entries = json.loads(run(home, "audit", "list", "--format", "json", "--entity-type", "users").stdout)
+    assert any(e["actor_label"].startswith("cli:") for e in entries)
+    verified = run(home, "audit", "verify")
+    assert verified.returncode == 0 and "audit chain OK" in verified.stdout
+
+
+def test_job_in_the_foreground_shows_progress_and_result(home: Path) -> None:
+    result = run(home, "jobs", "run", "audit.verify_chain", "--wait")
+    assert result.returncode == 0, result.stderr
+    assert "succeeded" in result.stdout and '"ok": true' in result.stdout
+    listed = json.loads(run(home, "jobs", "list", "--format", "json").stdout)
+    assert listed[0]["status"] == "succeeded"
+    unknown = run(home, "jobs", "run", "no.such_job")
+    assert unknown.returncode == 2 and "unknown job" in unknown.stderr
+
+
+def test_db_commands_and_backup_round_trip(home: Path) -> None:
+    assert "pending: none" in run(home, "db", "current").stdout
+    backup = home / "backup.db"
+    made = run(home, "db", "backup", str(backup))
+    assert made.returncode == 0 and backup.exists()
+    assert run(home, "db", "verify", str(backup)).returncode == 0
+    assert run(home, "db", "backup", str(backup)).returncode == 5  # never overwrites
+    run(home, "users", "create", "after-backup")
+    restored = run(home, "db", "restore", str(backup), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    names = [u["username"] for u in json.loads(run(home, "users", "list", "--format", "json").stdout)]
+    assert "after-backup" not in names and "admin" in names
+    assert run(home, "audit", "verify").returncode == 0
+
+
+def test_worker_refuses_sqlite_with_a_reason(home: Path) -> None:
+    result = run(home, "worker")
+    assert result.returncode == 5 and "runs inside `tandem serve`" in result.stderr
+
+
+def test_help_lists_every_group(tmp_path: Path) -> None:
+    out = run(tmp_path, "--help").stdout
+    for group in ("init", "serve", "worker", "demo", "db", "users", "tokens", "audit", "jobs"):
+        assert group in out
+
+
+def test_demo_load_is_idempotent_and_refuses_real_data(tmp_path: Path, home: Path) -> None:
+    first = run(tmp_path / "demo", "demo", "load")
+    assert first.returncode == 0, first.stderr
+    assert "ciso" in first.stdout and "demo-" in first.stdout
+    second = run(tmp_path / "demo", "demo", "load")
+    assert second.returncode == 0 and second.stdout == first.stdout
+    refused = run(home, "demo", "load")
+    assert refused.returncode == 5 and "not the demo" in refused.stderr
