@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from tandem.app import create_app
 from tandem.platform.auth.roles import get_action
 
-PUBLIC = {"/healthz", "/readyz", "/login", "/", "/static/{name}", "/static/vendor/plotly.min.js"}
+PUBLIC = {"/healthz", "/readyz", "/login", "/", "/static/{name}", "/static/vendor/plotly.min.js", "/favicon.ico"}
 
 
 def _actions(dependant: Any) -> list[str]:

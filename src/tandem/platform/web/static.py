@@ -29,6 +29,12 @@ def plotly_js() -> Response:
     return Response(_plotly(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": CACHE})
 
 
+@router.get("/favicon.ico", dependencies=[requires("public")])
+def favicon() -> Response:
+    """Answer the browser's automatic icon request with Tandem's icon."""
+    return static_file("favicon.svg")
+
+
 @router.get("/static/{name}", dependencies=[requires("public")])
 def static_file(name: str) -> Response:
     """Serve one of Tandem's own static files (flat folder, no paths)."""
