@@ -44,7 +44,8 @@ lint: $(STAMP) ## ruff (lint + format check), mypy on src/, import-linter archit
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(STAMP) ## Run the benchmarks in bench/ and print figures against their baselines
+bench: $(STAMP) ## Run the benchmarks in bench/ and print figures against their baselines (installs the bench extra)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
 
 security: $(STAMP) chromium ## The long security and reliability suites

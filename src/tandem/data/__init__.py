@@ -1,0 +1,1 @@
+"""Sensitive-data discovery, classification and the data catalog."""

@@ -1,0 +1,138 @@
+"""Context rules: what a field name says about its values, and which nearby words support or veto a type."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import pairwise
+
+from .types import EntityType as T
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+# Field-name tokens per type; a field is typed when one of its tokens (or joined pairs) is listed.
+_KEY_TOKENS: dict[T, frozenset[str]] = {
+    T.DATE_OF_BIRTH: frozenset({"dob", "birth", "birthday", "birthdate", "bday", "born", "geburtsdatum", "nacimiento"}),
+    T.US_PASSPORT: frozenset({"passport", "passportno", "passportnumber"}),
+    T.US_DRIVER_LICENSE: frozenset({"dl", "dln", "driver", "drivers", "driving", "licence", "license", "dlnumber"}),
+    T.MEDICAL_RECORD_NUMBER: frozenset({"mrn", "medical", "chart", "emr", "ehr", "patientid", "mrnumber"}),
+    T.US_SSN: frozenset({"ssn", "social", "socsec"}),
+    T.US_ITIN: frozenset({"itin"}),
+    T.PHONE: frozenset({"phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn", "cellphone"}),
+    T.PERSON: frozenset(
+        {"name", "fullname", "firstname", "lastname", "surname", "forename", "customer", "applicant", "patient",
+         "employee", "contact", "person", "owner", "holder", "cardholder", "recipient", "beneficiary", "manager",
+         "author", "assignee", "first", "last", "given", "family", "client", "member", "payee", "guardian"}
+    ),
+    T.AWS_SECRET_ACCESS_KEY: frozenset(),
+    T.SECRET: frozenset(
+        {"password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "api", "auth", "credential",
+         "credentials", "privatekey", "clientsecret", "accesskey", "bearer"}
+    ),
+}  # fmt: skip
+# Tokens that make a field something else even when a typed token is present (`company_name`, `customer_id`).
+_VETO: dict[T, frozenset[str]] = {
+    T.PERSON: frozenset(
+        {"company", "org", "organization", "organisation", "business", "city", "town", "country", "state", "street",
+         "product", "file", "filename", "host", "hostname", "server", "app", "bank", "vendor", "provider", "brand",
+         "project", "team", "department", "dept", "id", "number", "no", "num", "email", "mail", "phone", "type",
+         "code", "ref", "date", "dob", "user", "username", "login", "domain", "account", "ssn", "address", "key",
+         "group", "role", "tag", "field", "column", "table", "schema", "queue", "event", "service", "since", "count"}
+    ),
+    T.US_DRIVER_LICENSE: frozenset(
+        {"state", "class", "type", "expiry", "expires", "issued", "software", "plate", "key", "server", "url"}
+    ),
+    T.US_PASSPORT: frozenset({"country", "expiry", "expires", "issued", "type"}),
+    T.MEDICAL_RECORD_NUMBER: frozenset({"date", "type", "provider", "specialty", "device"}),
+    T.DATE_OF_BIRTH: frozenset({"place", "country", "city"}),
+    T.PHONE: frozenset({"type", "country", "ext", "extension", "verified"}),
+    T.SECRET: frozenset(
+        {"id", "type", "expires", "expiry", "url", "uri", "name", "length", "policy", "hint", "count", "at", "reset"}
+    ),
+}  # fmt: skip
+# Field names that mark values as versions, builds or references: never IPs, phones or SSNs.
+_NOT_PII_KEYS = frozenset(
+    {"version", "ver", "build", "release", "firmware", "fw", "sdk", "agent", "useragent", "ua", "checksum", "sha",
+     "sha1", "sha256", "md5", "hash", "uuid", "guid", "order", "invoice", "tracking", "sku", "part", "txn",
+     "transaction", "session", "request"}
+)  # fmt: skip
+_PRIORITY = (
+    T.AWS_SECRET_ACCESS_KEY,
+    T.DATE_OF_BIRTH,
+    T.US_PASSPORT,
+    T.US_DRIVER_LICENSE,
+    T.MEDICAL_RECORD_NUMBER,
+    T.US_ITIN,
+    T.US_SSN,
+    T.PHONE,
+    T.SECRET,
+    T.PERSON,
+)
+
+
+def key_tokens(key: str) -> tuple[str, ...]:
+    """Split a field name or path (`patient.dateOfBirth`, `DL_NUMBER`) into lower-case tokens."""
+    spaced = _CAMEL.sub("_", key).lower()
+    return tuple(token for token in _SPLIT.split(spaced) if token)
+
+
+def _token_set(key: str) -> frozenset[str]:
+    tokens = key_tokens(key)
+    # Joined neighbours catch names written without separators (`firstname`, `passportno`).
+    pairs = {a + b for a, b in pairwise(tokens)}
+    return frozenset(tokens) | pairs
+
+
+@lru_cache(maxsize=8192)
+def type_for_key(key: str) -> T | None:
+    """Return the context-only type a field name announces for its values, if any."""
+    tokens = _token_set(key.rsplit(".", 1)[-1].rsplit("/", 1)[-1])
+    if "aws" in tokens and ("secret" in tokens or "secretaccesskey" in tokens):
+        return T.AWS_SECRET_ACCESS_KEY
+    if "secret" in tokens and "access" in tokens and "key" in tokens:
+        return T.AWS_SECRET_ACCESS_KEY
+    for entity in _PRIORITY:
+        if tokens & _KEY_TOKENS[entity] and not tokens & _VETO.get(entity, frozenset()):
+            return entity
+    return None
+
+
+@lru_cache(maxsize=8192)
+def is_non_pii_key(key: str) -> bool:
+    """Return whether a field name marks versions, hashes or business references."""
+    return bool(_token_set(key) & _NOT_PII_KEYS)
+
+
+# Words just before a dotted quad that make it a version number, not an address.
+_VERSION_WORDS = re.compile(
+    r"(?:\bv|\bver\.?|version|build|release|firmware|fw|agent|sdk|update[ds]?\s+to|upgraded\s+to)\s*[:=#]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def preceded_by_version_word(text: str, start: int) -> bool:
+    """Return whether the words just before `start` call the value a version."""
+    if start and text[start - 1] == "/":
+        return True
+    return _VERSION_WORDS.search(text, max(0, start - 30), start) is not None
+
+
+_KEY_BEFORE = re.compile(r"[\"']?([A-Za-z_][\w.-]{0,60})[\"']?\s{0,3}[:=]\s{0,3}[\"']?$|<([A-Za-z_][\w:.-]*)[^<>]*>$")
+
+
+def key_before(text: str, start: int) -> str | None:
+    """Return the field name written right before a value (`"key": "`, `key=`, `<key>`), if any."""
+    match = _KEY_BEFORE.search(text, max(0, start - 70), start)
+    if match is None:
+        return None
+    return match.group(1) or match.group(2)
+
+
+_STATE = re.compile(r"\b([A-Z]{2})\b")
+
+
+def state_between(text: str, start: int, end: int) -> str | None:
+    """Return the last two-letter upper-case token in text[start:end] (a US state for licence formats)."""
+    found = _STATE.findall(text, start, end)
+    return found[-1] if found else None
