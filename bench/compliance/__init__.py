@@ -1,0 +1,1 @@
+"""Compliance benchmarks: framework loading, baseline resolution, assessment instantiation."""

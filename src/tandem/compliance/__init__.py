@@ -1,0 +1,1 @@
+"""Compliance: framework library, OSCAL import/export, mappings, controls, assessments and evidence."""

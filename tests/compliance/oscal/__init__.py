@@ -1,0 +1,1 @@
+"""Tests for the pure OSCAL engine and the shipped framework content."""
