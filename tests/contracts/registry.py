@@ -22,7 +22,9 @@ class ResourceContract:
     name: str
     path: str  # e.g. /api/v1/inventory/applications
     entity_type: str  # audit entity_type (the table name)
-    create: Callable[[dict[str, uuid.UUID], str], dict[str, Any]]  # (units, unit key) -> payload in that unit
+    # (live server, unit key) -> a payload that creates the resource in that unit; it may create what the
+    # resource refers to first (a relation needs two records) through live.client("admin").
+    create: Callable[[Any, str], dict[str, Any]]
     update: dict[str, Any]  # a PATCH body that changes something
     invalid: tuple[dict[str, Any], str]  # (create payload, expected error location suffix)
     edit_roles: frozenset[str]
@@ -40,7 +42,7 @@ def _platform_contracts() -> list[ResourceContract]:
             name="org-units",
             path="/api/v1/auth/org-units",
             entity_type="org_units",
-            create=lambda units, unit: {"name": f"unit-{uuid.uuid4().hex[:8]}", "parent_id": str(units[unit])},
+            create=lambda live, unit: {"name": f"unit-{uuid.uuid4().hex[:8]}", "parent_id": str(live.units[unit])},
             update={"name": f"renamed-{uuid.uuid4().hex[:6]}"},
             invalid=({"name": "", "parent_id": str(uuid.uuid4())}, "name"),
             edit_roles=frozenset({"admin"}),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.parametrize("contract", CONTRACTS, ids=ids)
 
 def _create(live: Live, contract: ResourceContract, who: str = "admin", unit: str = "it") -> dict[str, Any]:
     with live.client(who) as client:
-        response = client.post(contract.path, json=contract.create(live.units, unit))
+        response = client.post(contract.path, json=contract.create(live, unit))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -65,7 +65,7 @@ def test_invalid_input_is_located_and_writes_nothing(live: Live, contract: Resou
 @pytest.mark.asvs("V2.2.1")
 def test_unknown_fields_are_rejected(live: Live, contract: ResourceContract) -> None:
     with live.client("admin") as client:
-        response = client.post(contract.path, json={**contract.create(live.units, "it"), "no_such_field": 1})
+        response = client.post(contract.path, json={**contract.create(live, "it"), "no_such_field": 1})
     assert response.status_code == 422
     assert any(e["location"].endswith("no_such_field") for e in response.json()["errors"])
 
@@ -75,7 +75,7 @@ def test_unknown_fields_are_rejected(live: Live, contract: ResourceContract) -> 
 def test_role_matrix(live: Live, contract: ResourceContract, role: str) -> None:
     existing = _create(live, contract)
     with live.client(role) as client:
-        created = client.post(contract.path, json=contract.create(live.units, "it"))
+        created = client.post(contract.path, json=contract.create(live, "it"))
         read = client.get(f"{contract.path}/{existing[contract.id_field]}")
         patched = client.patch(f"{contract.path}/{existing[contract.id_field]}", json=contract.update)
     assert created.status_code == (201 if role in contract.edit_roles else 403), created.text
@@ -104,4 +104,4 @@ def test_outside_scope_is_404_and_children_are_inside(live: Live, contract: Reso
 def test_read_scoped_token_cannot_write(live: Live, contract: ResourceContract) -> None:
     with live.client("reader-token") as client:
         assert client.get(contract.path).status_code == 200
-        assert client.post(contract.path, json=contract.create(live.units, "it")).status_code == 403
+        assert client.post(contract.path, json=contract.create(live, "it")).status_code == 403

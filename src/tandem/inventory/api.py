@@ -30,8 +30,8 @@ def _add_kind_routes(kind: Kind) -> None:
     @router.post(base, response_model=read_schema, status_code=201, name=f"create_{kind.entity}")
     def create_item(
         session: DbSession,
-        body: create_schema = Body(),
-        principal: Principal = requires("inventory.edit"),  # type: ignore[valid-type]
+        body: create_schema = Body(),  # type: ignore[valid-type]
+        principal: Principal = requires("inventory.edit"),
     ) -> Any:
         return service.to_read(kind, service.create_record(session, principal, kind, body))
 
@@ -41,9 +41,11 @@ def _add_kind_routes(kind: Kind) -> None:
 
     @router.patch(base + "/{item_id}", response_model=read_schema, name=f"update_{kind.entity}")
     def update_item(
-        item_id: uuid.UUID, session: DbSession, body: update_schema = Body(),  # type: ignore[valid-type]
+        item_id: uuid.UUID,
+        session: DbSession,
+        body: update_schema = Body(),  # type: ignore[valid-type]
         principal: Principal = requires("inventory.edit"),
-    ) -> Any:  # fmt: skip
+    ) -> Any:
         return service.to_read(kind, service.update_record(session, principal, kind, item_id, body))
 
     @router.delete(base + "/{item_id}", status_code=204, name=f"delete_{kind.entity}")
@@ -55,9 +57,11 @@ def _add_kind_routes(kind: Kind) -> None:
 
     @router.post(base + "/{item_id}/attest", response_model=read_schema, name=f"attest_{kind.entity}")
     def attest_item(
-        item_id: uuid.UUID, session: DbSession, body: AttestIn | None = None,
+        item_id: uuid.UUID,
+        session: DbSession,
+        body: AttestIn | None = None,
         principal: Principal = requires("inventory.attest"),
-    ) -> Any:  # fmt: skip
+    ) -> Any:
         note = body.note if body is not None else ""
         return service.to_read(kind, service.attest_record(session, principal, kind, item_id, note))
 
@@ -66,17 +70,21 @@ def _add_kind_routes(kind: Kind) -> None:
 
     @router.get(base + "/{item_id}/impact", response_model=GraphOut, name=f"impact_{kind.entity}")
     def impact_of(
-        item_id: uuid.UUID, session: DbSession, depth: int = Query(graph.MAX_DEPTH, ge=1, le=graph.MAX_DEPTH),
+        item_id: uuid.UUID,
+        session: DbSession,
+        depth: int = Query(graph.MAX_DEPTH, ge=1, le=graph.MAX_DEPTH),
         principal: Principal = requires("inventory.view"),
-    ) -> Any:  # fmt: skip
+    ) -> Any:
         obj = service.get_record(session, principal, kind, item_id)
         return graph.impact(session, principal, kind, obj, depth)
 
     @router.get(base + "/{item_id}/exposure", response_model=GraphOut, name=f"exposure_{kind.entity}")
     def exposure_of(
-        item_id: uuid.UUID, session: DbSession, depth: int = Query(graph.MAX_DEPTH, ge=1, le=graph.MAX_DEPTH),
+        item_id: uuid.UUID,
+        session: DbSession,
+        depth: int = Query(graph.MAX_DEPTH, ge=1, le=graph.MAX_DEPTH),
         principal: Principal = requires("inventory.view"),
-    ) -> Any:  # fmt: skip
+    ) -> Any:
         obj = service.get_record(session, principal, kind, item_id)
         return graph.exposure(session, principal, kind, obj, depth)
 
@@ -85,17 +93,24 @@ def _add_kind_routes(kind: Kind) -> None:
 def list_relation_types(session: DbSession, principal: Principal = requires("inventory.view")) -> Any:
     """Return the relation type registry: names, allowed ends, and how impact and access flow."""
     return [
-        {"name": r.name, "label": r.label, "sources": sorted(r.sources), "targets": sorted(r.targets),
-         "depends": r.depends, "reaches": r.reaches}
+        {
+            "name": r.name,
+            "label": r.label,
+            "sources": sorted(r.sources),
+            "targets": sorted(r.targets),
+            "depends": r.depends,
+            "reaches": r.reaches,
+        }
         for r in relation_types()
-    ]  # fmt: skip
+    ]
 
 
 @router.get("/freshness")
 def freshness(
-    session: DbSession, days: int | None = Query(None, ge=1, le=36500),
+    session: DbSession,
+    days: int | None = Query(None, ge=1, le=36500),
     principal: Principal = requires("inventory.view"),
-) -> Any:  # fmt: skip
+) -> Any:
     """List records nobody verified in `days` days (default: TANDEM_INVENTORY_STALE_AFTER_DAYS), per owner."""
     return {"items": service.freshness(session, principal, days)}
 
@@ -114,26 +129,34 @@ for _kind in KINDS.values():
 @router.post("/imports")
 async def import_file(
     request: Request,
-    kind: str = Query(..., description="applications, assets, software, data-stores, vendors, people, "
-                                       "capabilities, relations or sbom"),
+    kind: str = Query(
+        ..., description="applications, assets, software, data-stores, vendors, people, capabilities, relations or sbom"
+    ),
     file_name: str = Query("upload.csv", max_length=200),
     dry_run: bool = Query(False),
     unit_id: uuid.UUID | None = Query(None),
     application: str | None = Query(None, max_length=300),
     principal: Principal = requires("inventory.import"),
-) -> Any:  # fmt: skip
+) -> Any:
     """Import the request body (CSV, JSON or CycloneDX JSON); large files become a job (202)."""
     from starlette.concurrency import run_in_threadpool
 
     data = await request.body()
-    return await run_in_threadpool(_import_sync, request, data, kind, file_name, dry_run, unit_id, application,
-                                   principal)  # fmt: skip
+    return await run_in_threadpool(
+        _import_sync, request, data, kind, file_name, dry_run, unit_id, application, principal
+    )
 
 
 def _import_sync(
-    request: Request, data: bytes, kind: str, file_name: str, dry_run: bool, unit_id: uuid.UUID | None,
-    application: str | None, principal: Principal,
-) -> Any:  # fmt: skip
+    request: Request,
+    data: bytes,
+    kind: str,
+    file_name: str,
+    dry_run: bool,
+    unit_id: uuid.UUID | None,
+    application: str | None,
+    principal: Principal,
+) -> Any:
     from fastapi.responses import JSONResponse
 
     from tandem.inventory import imports, jobs
@@ -144,18 +167,29 @@ def _import_sync(
     actor = actor_of(principal, request)
     with unit_of_work(get_db(request), actor=actor, request_id=request.state.request_id) as session:
         if not dry_run and data.count(b"\n") > get_inventory_settings().job_threshold_rows:
-            job = jobs.enqueue_import(session, principal.user_id, data, kind=kind, file_name=file_name,
-                                      unit_id=unit_id, application=application, fmt=None)  # fmt: skip
+            job = jobs.enqueue_import(
+                session,
+                principal.user_id,
+                data,
+                kind=kind,
+                file_name=file_name,
+                unit_id=unit_id,
+                application=application,
+                fmt=None,
+            )
             return JSONResponse({"job_id": str(job.id), "status": "queued"}, status_code=202)
-        return imports.import_file(session, principal, kind, data, file_name, unit_id=unit_id,
-                                   application=application, dry_run=dry_run)  # fmt: skip
+        return imports.import_file(
+            session, principal, kind, data, file_name, unit_id=unit_id, application=application, dry_run=dry_run
+        )
 
 
 @router.get("/exports")
 def export_file(
-    session: DbSession, kind: str = Query(...), format: str = Query("csv", pattern="^(csv|json)$"),
+    session: DbSession,
+    kind: str = Query(...),
+    format: str = Query("csv", pattern="^(csv|json)$"),
     principal: Principal = requires("inventory.export"),
-) -> Any:  # fmt: skip
+) -> Any:
     """Export every visible record of a kind in the import format."""
     from fastapi.responses import StreamingResponse
 

@@ -48,7 +48,7 @@ def list_cmd(
     with cli_uow(readonly=True) as session:
         page = service.list_records(session, CONSOLE, k, PageRequest.parse(k.spec, params))
         rows = [service.to_read(k, obj).model_dump() for obj in page.items]
-    columns = ["id", k.label, *[f for f in list(k.lens.values())[0][:4] if f != k.label], "last_verified_at"]
+    columns = ["id", k.label, *[f for f in next(iter(k.lens.values()))[:4] if f != k.label], "last_verified_at"]
     emit(rows, columns, fmt, k.title)
 
 
@@ -61,8 +61,10 @@ def show(
         k, obj = service.resolve_ref(session, CONSOLE, ref)
         data = service.to_read(k, obj).model_dump()
         data["stale"] = service.is_stale(obj)
-        rels = [{"type": r.type, "from": f"{r.source_kind}:{r.source_id}", "to": f"{r.target_kind}:{r.target_id}"}
-                for r in service.relations_of(session, CONSOLE, obj.id)]  # fmt: skip
+        rels = [
+            {"type": r.type, "from": f"{r.source_kind}:{r.source_id}", "to": f"{r.target_kind}:{r.target_id}"}
+            for r in service.relations_of(session, CONSOLE, obj.id)
+        ]
     emit([{"field": key, "value": value} for key, value in data.items()], ["field", "value"], fmt, f"{k.entity}")
     if rels and fmt is Format.table:
         emit(rels, ["type", "from", "to"], fmt, "Relations")
@@ -84,13 +86,22 @@ def import_cmd(
         task = bar.add_task("importing", total=None)
         unit_id = _unit_id(session, unit)
         result = imports.import_file(
-            session, CONSOLE, kind, data, path.name, fmt=file_format, unit_id=unit_id, application=application,
-            dry_run=dry_run, progress=lambda done, total, msg: bar.update(task, completed=done, total=total,
-                                                                          description=msg),
-        )  # fmt: skip
+            session,
+            CONSOLE,
+            kind,
+            data,
+            path.name,
+            fmt=file_format,
+            unit_id=unit_id,
+            application=application,
+            dry_run=dry_run,
+            progress=lambda done, total, msg: bar.update(task, completed=done, total=total, description=msg),
+        )
     verb = "would add" if dry_run else "added"
-    say(f"{path.name}: {verb} {result['added']}, {'would change' if dry_run else 'changed'} {result['changed']}, "
-        f"left alone {result['unchanged']} ({result['kind']})")  # fmt: skip
+    say(
+        f"{path.name}: {verb} {result['added']}, {'would change' if dry_run else 'changed'} {result['changed']}, "
+        f"left alone {result['unchanged']} ({result['kind']})"
+    )
     if dry_run:
         for row in result["preview"][:50]:
             if row["action"] != "unchanged":
@@ -132,8 +143,10 @@ def _graph(ref: str, mode: str, depth: int, fmt: Format) -> None:
     with cli_uow(readonly=True) as session:
         k, obj = service.resolve_ref(session, CONSOLE, ref)
         result = (graph.impact if mode == "impact" else graph.exposure)(session, CONSOLE, k, obj, depth)
-    rows = [{"depth": n["depth"], "kind": n["kind"], "name": n["label"], "path": " ".join(n["path"])}
-            for n in result["nodes"]]  # fmt: skip
+    rows = [
+        {"depth": n["depth"], "kind": n["kind"], "name": n["label"], "path": " ".join(n["path"])}
+        for n in result["nodes"]
+    ]
     title = f"{'Impact of losing' if mode == 'impact' else 'Who can reach'} {result['root']['label']}"
     emit(rows, ["depth", "kind", "name", "path"], fmt, title)
     if fmt is Format.table:
@@ -167,8 +180,10 @@ def attest(ref: str, note: str = typer.Option("", help="Why you are confident"))
 
 
 @app.command()
-def freshness(days: int | None = typer.Option(None, help="Stale after N days (default: the setting)"),
-              fmt: Format = format_option()) -> None:  # fmt: skip
+def freshness(
+    days: int | None = typer.Option(None, help="Stale after N days (default: the setting)"),
+    fmt: Format = format_option(),
+) -> None:
     """List records nobody has verified in N days, grouped by owner."""
     with cli_uow(readonly=True) as session:
         rows = service.freshness(session, CONSOLE, days)
@@ -179,5 +194,9 @@ def freshness(days: int | None = typer.Option(None, help="Stale after N days (de
 def columns(kind: str = typer.Argument(..., help=f"{KIND_HELP}")) -> None:
     """Document the columns an import file of KIND may have."""
     k = _kind(kind)
-    emit([{"column": c.name, "kind": c.kind, "help": c.help} for c in columns_for(k.plural)],
-         ["column", "kind", "help"], Format.table, f"{k.plural}: upsert key is {key_description(k)}")  # fmt: skip
+    emit(
+        [{"column": c.name, "kind": c.kind, "help": c.help} for c in columns_for(k.plural)],
+        ["column", "kind", "help"],
+        Format.table,
+        f"{k.plural}: upsert key is {key_description(k)}",
+    )

@@ -37,8 +37,15 @@ def columns_for(plural: str) -> list[Column]:
             continue
         if name in kind.refs:
             entity = kind.refs[name]
-            cols.append(Column(name.removesuffix("_id"), name, "ref", entity,
-                               f"{entity.replace('_', ' ')} {REF_KEY.get(entity, _label(entity))}"))  # fmt: skip
+            cols.append(
+                Column(
+                    name.removesuffix("_id"),
+                    name,
+                    "ref",
+                    entity,
+                    f"{entity.replace('_', ' ')} {REF_KEY.get(entity, _label(entity))}",
+                )
+            )
         elif name in MONEY:
             cols.append(Column(f"{name}_amount", name, "money_amount", help="decimal amount"))
             cols.append(Column(f"{name}_currency", name, "money_currency", help="ISO 4217 code"))

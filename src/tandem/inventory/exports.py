@@ -24,7 +24,7 @@ def export_rows(session: Session, principal: Principal | None, kind: Kind) -> tu
     if principal is not None:
         require(session, principal, actions.EXPORT.name)
     cols = columns_for(kind.plural)
-    rows = repo.KindRepository(session, kind).all(repo.KindRepository(session, kind).base_query(principal))
+    rows = list(repo.KindRepository(session, kind).all(repo.KindRepository(session, kind).base_query(principal)))
     names = _reference_names(session, principal, kind, rows)
     units = dict(repo.unit_names(session))
     out = []

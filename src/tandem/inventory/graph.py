@@ -64,8 +64,13 @@ def _walk(session: Session, principal: Principal | None, kind: Kind, obj: Any, m
         require(session, principal, actions.VIEW.name, obj)
     unit_ids = repo.unit_ids_for(session, principal)
     backward, forward = _directions(mode)
-    root = {"kind": kind.entity, "id": obj.id, "label": label_of(kind, obj), "depth": 0,
-            "path": [f"{label_of(kind, obj)} ({kind.entity})"]}  # fmt: skip
+    root = {
+        "kind": kind.entity,
+        "id": obj.id,
+        "label": label_of(kind, obj),
+        "depth": 0,
+        "path": [f"{label_of(kind, obj)} ({kind.entity})"],
+    }
     walk = Walk(nodes={obj.id: root})
     frontier = [obj.id]
     for level in range(1, max(depth, 0) + 1):
@@ -79,9 +84,12 @@ def _walk(session: Session, principal: Principal | None, kind: Kind, obj: Any, m
 
 
 def _step(
-    session: Session, unit_ids: list[uuid.UUID] | None, frontier: list[uuid.UUID], backward: list[str],
+    session: Session,
+    unit_ids: list[uuid.UUID] | None,
+    frontier: list[uuid.UUID],
+    backward: list[str],
     forward: list[str],
-) -> list[tuple[uuid.UUID, str, uuid.UUID, str, str, tuple[uuid.UUID, uuid.UUID]]]:  # fmt: skip
+) -> list[tuple[uuid.UUID, str, uuid.UUID, str, str, tuple[uuid.UUID, uuid.UUID]]]:
     """Return (from_id, relation type, next_id, next_kind, verb, (source_id, target_id)) one hop out."""
     out = []
     for rel_type, src, _skind, tgt, _tkind in repo.edges_from(session, unit_ids, "target_id", frontier, backward):
@@ -92,9 +100,12 @@ def _step(
 
 
 def _admit(
-    session: Session, principal: Principal | None, walk: Walk,
-    found: list[tuple[uuid.UUID, str, uuid.UUID, str, str, tuple[uuid.UUID, uuid.UUID]]], level: int,
-) -> list[uuid.UUID]:  # fmt: skip
+    session: Session,
+    principal: Principal | None,
+    walk: Walk,
+    found: list[tuple[uuid.UUID, str, uuid.UUID, str, str, tuple[uuid.UUID, uuid.UUID]]],
+    level: int,
+) -> list[uuid.UUID]:
     """Add the visible new nodes of one hop; return them as the next frontier."""
     by_kind: dict[str, set[uuid.UUID]] = {}
     for _from, _type, next_id, next_kind, _verb, _edge in found:
@@ -117,7 +128,12 @@ def _admit(
         entity, label = labels[next_id]
         parent = walk.nodes[from_id]
         step = f"{verb} {rel_type.replace('_', ' ')} {verb}"
-        walk.nodes[next_id] = {"kind": entity, "id": next_id, "label": label, "depth": level,
-                               "path": [*parent["path"], step, f"{label} ({entity})"]}  # fmt: skip
+        walk.nodes[next_id] = {
+            "kind": entity,
+            "id": next_id,
+            "label": label,
+            "depth": level,
+            "path": [*parent["path"], step, f"{label} ({entity})"],
+        }
         frontier.append(next_id)
     return frontier

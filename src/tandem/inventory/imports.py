@@ -47,15 +47,29 @@ class Plan:
 
     def summary(self) -> dict[str, Any]:
         """Return the counts and the preview."""
-        return {"kind": self.kind, "file": self.file, "added": len(self.adds), "changed": len(self.changes),
-                "unchanged": self.unchanged, "preview": self.preview}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "added": len(self.adds),
+            "changed": len(self.changes),
+            "unchanged": self.unchanged,
+            "preview": self.preview,
+        }
 
 
 def import_file(
-    session: Session, principal: Principal | None, kind_name: str, data: bytes, file_name: str, *,
-    fmt: str | None = None, unit_id: uuid.UUID | None = None, application: str | None = None,
-    dry_run: bool = False, progress: Progress | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    session: Session,
+    principal: Principal | None,
+    kind_name: str,
+    data: bytes,
+    file_name: str,
+    *,
+    fmt: str | None = None,
+    unit_id: uuid.UUID | None = None,
+    application: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Import a file of one kind (or a CycloneDX SBOM); return the plan summary, applied unless dry_run."""
     if principal is not None:
         require(session, principal, actions.IMPORT.name)
@@ -94,8 +108,9 @@ class Record:
 class _Resolver:
     """Turns parsed rows into validated table values, naming references by their natural keys."""
 
-    def __init__(self, session: Session, principal: Principal | None, kind: Kind, file: str,
-                 unit_id: uuid.UUID | None) -> None:  # fmt: skip
+    def __init__(
+        self, session: Session, principal: Principal | None, kind: Kind, file: str, unit_id: uuid.UUID | None
+    ) -> None:
         self.session, self.principal, self.kind, self.file, self.unit_id = session, principal, kind, file, unit_id
         self.maps: dict[str, dict[str, list[tuple[uuid.UUID, uuid.UUID]]]] = {}
         self.units: dict[str, list[uuid.UUID]] = {}
@@ -216,8 +231,16 @@ def _sbom_records(
     components = cyclonedx.parse_sbom(data, file)
     records = []
     for c in components:
-        values = {"org_unit_id": app.org_unit_id, "name": c.name, "version": c.version, "vendor": c.vendor,
-                  "cpe": c.cpe, "purl": c.purl, "asset_id": None, "application_id": app.id}  # fmt: skip
+        values = {
+            "org_unit_id": app.org_unit_id,
+            "name": c.name,
+            "version": c.version,
+            "vendor": c.vendor,
+            "cpe": c.cpe,
+            "purl": c.purl,
+            "asset_id": None,
+            "application_id": app.id,
+        }
         records.append(Record(c.line, values))
     return KINDS["software"], records
 
@@ -289,12 +312,35 @@ def _apply(session: Session, kind: Kind, plan: Plan, report: Progress) -> None:
     repository.bulk_update(changes)
     table = kind.model.__tablename__
     if len(adds) + len(changes) <= PER_ROW_AUDIT_LIMIT:
-        items = [{"action": "create", "entity_type": table, "entity_id": str(a["id"]),
-                  "changes": {k: [None, jsonable(v)] for k, v in a.items()}} for a in adds]  # fmt: skip
-        items += [{"action": "update", "entity_type": table, "entity_id": str(c["id"]),
-                   "changes": {k: [None, jsonable(v)] for k, v in c.items() if k != "id"}} for c in changes]  # fmt: skip
+        items = [
+            {
+                "action": "create",
+                "entity_type": table,
+                "entity_id": str(a["id"]),
+                "changes": {k: [None, jsonable(v)] for k, v in a.items()},
+            }
+            for a in adds
+        ]
+        items += [
+            {
+                "action": "update",
+                "entity_type": table,
+                "entity_id": str(c["id"]),
+                "changes": {k: [None, jsonable(v)] for k, v in c.items() if k != "id"},
+            }
+            for c in changes
+        ]
         append(session, items)
-    record_event(session, "inventory.imported", table, None, {
-        "file": plan.file, "added": len(adds), "changed": len(changes), "unchanged": plan.unchanged,
-        "per_row_audit": len(adds) + len(changes) <= PER_ROW_AUDIT_LIMIT,
-    })  # fmt: skip
+    record_event(
+        session,
+        "inventory.imported",
+        table,
+        None,
+        {
+            "file": plan.file,
+            "added": len(adds),
+            "changed": len(changes),
+            "unchanged": plan.unchanged,
+            "per_row_audit": len(adds) + len(changes) <= PER_ROW_AUDIT_LIMIT,
+        },
+    )

@@ -25,13 +25,16 @@ def upload_dir() -> Path:
     return path
 
 
-def enqueue_import(session: Session, user_id: uuid.UUID, data: bytes, **options: Any) -> Any:
+def enqueue_import(session: Session, user_id: uuid.UUID | None, data: bytes, **options: Any) -> Any:
     """Store the file and enqueue its import in the caller's transaction."""
     stored = upload_dir() / f"{uuid.uuid4().hex}.upload"
     stored.write_bytes(data)
     stored.chmod(0o600)
-    args = {"stored": stored.name, "user_id": str(user_id), **{k: (str(v) if v is not None else None)
-                                                              for k, v in options.items()}}  # fmt: skip
+    args = {
+        "stored": stored.name,
+        "user_id": str(user_id),
+        **{k: (str(v) if v is not None else None) for k, v in options.items()},
+    }
     return enqueue(session, "inventory.import_file", args)
 
 
@@ -47,11 +50,17 @@ def import_file_job(ctx: JobContext, session: Session, stored: str, user_id: str
     unit = options.get("unit_id")
     try:
         result = imports.import_file(
-            session, principal, str(options["kind"]), path.read_bytes(), str(options["file_name"]),
-            fmt=options.get("fmt"), unit_id=uuid.UUID(unit) if unit else None,
-            application=options.get("application"), dry_run=False,
+            session,
+            principal,
+            str(options["kind"]),
+            path.read_bytes(),
+            str(options["file_name"]),
+            fmt=options.get("fmt"),
+            unit_id=uuid.UUID(unit) if unit else None,
+            application=options.get("application"),
+            dry_run=False,
             progress=lambda done, total, msg: ctx.progress(done, total, msg),
-        )  # fmt: skip
+        )
     finally:
         path.unlink(missing_ok=True)
     result.pop("preview", None)

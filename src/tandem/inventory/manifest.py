@@ -7,6 +7,7 @@ from pathlib import Path
 from tandem.inventory import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.inventory import api, cli, web, web_import
 from tandem.inventory import jobs as _jobs  # noqa: F401 - registers the import job
+from tandem.inventory.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
 
 HERE = Path(__file__).parent
@@ -31,4 +32,5 @@ MANIFEST = Manifest(
     ],
     migrations=HERE / "migrations" / "versions",
     templates=HERE / "templates",
+    demo=load_demo,
 )

@@ -55,16 +55,22 @@ for _rel in (
     RelationType("hosted_on", "is hosted on", _k("asset"), _k("asset"), "source", "target"),
     RelationType("depends_on", "depends on", _k("application"), _k("application"), "source", None),
     RelationType("stores_data_in", "stores data in", _k("application"), _k("data_store"), "source", "source"),
-    RelationType("provided_by", "is provided by", _k("application", "asset", "data_store"), _k("vendor"),
-                 "source", "target"),
+    RelationType(
+        "provided_by", "is provided by", _k("application", "asset", "data_store"), _k("vendor"), "source", "target"
+    ),
     RelationType("supports", "supports", _k("application"), _k("capability"), "target", None),
-    RelationType("owned_by", "is owned by", _k("application", "asset", "data_store", "capability", "vendor"),
-                 _k("person"), None, None),
-    RelationType("administered_by", "is administered by", _k("application", "asset", "data_store"),
-                 _k("person"), None, "target"),
-    RelationType("can_access", "can access", _k("vendor", "person", "application"), _k("data_store"),
-                 None, "source"),
-    RelationType("sends_data_to", "sends data to", _k("application"), _k("application", "vendor"),
-                 None, "target"),
-):  # fmt: skip
+    RelationType(
+        "owned_by",
+        "is owned by",
+        _k("application", "asset", "data_store", "capability", "vendor"),
+        _k("person"),
+        None,
+        None,
+    ),
+    RelationType(
+        "administered_by", "is administered by", _k("application", "asset", "data_store"), _k("person"), None, "target"
+    ),
+    RelationType("can_access", "can access", _k("vendor", "person", "application"), _k("data_store"), None, "source"),
+    RelationType("sends_data_to", "sends data to", _k("application"), _k("application", "vendor"), None, "target"),
+):
     register_relation_type(_rel)

@@ -168,7 +168,7 @@ def edges_from(
     session: Session, unit_ids: list[uuid.UUID] | None, column: str, ids: Sequence[uuid.UUID], types: Sequence[str]
 ) -> list[tuple[str, uuid.UUID, str, uuid.UUID, str]]:
     """Return (type, source_id, source_kind, target_id, target_kind) of edges whose `column` is in ids."""
-    out = []
+    out: list[tuple[str, uuid.UUID, str, uuid.UUID, str]] = []
     col = getattr(Relation, column)
     for start in range(0, len(ids), CHUNK):
         stmt = select(

@@ -33,8 +33,9 @@ def application_findings(app: Any) -> list[tuple[str, str]]:
     if sensitive and app.internet_exposed and not app.mfa:
         found.append(("mfa", f"{app.data_classification} data is exposed to the internet without MFA"))
     if sensitive and app.confidentiality is not None and app.confidentiality < 3:
-        found.append(("confidentiality", f"confidentiality need {app.confidentiality} is low for "
-                                         f"{app.data_classification} data"))  # fmt: skip
+        found.append(
+            ("confidentiality", f"confidentiality need {app.confidentiality} is low for {app.data_classification} data")
+        )
     if app.rto_hours is not None and app.rpo_hours is not None and app.availability == 4 and app.rto_hours > 24:
         found.append(("rto_hours", "availability need is 4 (highest) but RTO is longer than a day"))
     for rule in _extra_rules:

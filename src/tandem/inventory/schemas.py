@@ -86,8 +86,10 @@ class Output(BaseModel):
 
 class PersonCreate(Input):
     full_name: Name
-    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320,
-                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]  # fmt: skip
+    email: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    ]
     department: Short = ""
     job_title: Short = ""
     manager_id: uuid.UUID | None = None

@@ -131,17 +131,22 @@ def freshness(
     out: list[dict[str, Any]] = []
     for kind in KINDS.values():
         rows = repo.KindRepository(session, kind).stale(principal, before, limit)
-        owners = repo.entity_repo(session, "person").labels(principal, {
-            getattr(r, kind.owner) for r in rows if kind.owner and getattr(r, kind.owner)
-        })  # fmt: skip
+        owners = repo.entity_repo(session, "person").labels(
+            principal, {getattr(r, kind.owner) for r in rows if kind.owner and getattr(r, kind.owner)}
+        )
         for r in rows:
             owner_id = getattr(r, kind.owner) if kind.owner else None
-            out.append({
-                "kind": kind.entity, "id": r.id, "label": label_of(kind, r), "owner_id": owner_id,
-                "owner": owners.get(owner_id, "(no owner)") if owner_id else "(no owner)",
-                "last_verified_at": r.last_verified_at,
-                "days": None if r.last_verified_at is None else (utcnow() - r.last_verified_at).days,
-            })  # fmt: skip
+            out.append(
+                {
+                    "kind": kind.entity,
+                    "id": r.id,
+                    "label": label_of(kind, r),
+                    "owner_id": owner_id,
+                    "owner": owners.get(owner_id, "(no owner)") if owner_id else "(no owner)",
+                    "last_verified_at": r.last_verified_at,
+                    "days": None if r.last_verified_at is None else (utcnow() - r.last_verified_at).days,
+                }
+            )
     out.sort(key=lambda x: (x["owner"], x["kind"], x["days"] is not None, -(x["days"] or 0)))
     return out
 
@@ -164,8 +169,9 @@ def resolve_ref(session: Session, principal: Principal | None, ref: str) -> tupl
         record_id = None
     for kind in candidates:
         repository = repo.KindRepository(session, kind)
-        found = [repository.get(principal, record_id)] if record_id else repository.find_visible_by_label(
-            principal, needle)  # fmt: skip
+        found = (
+            [repository.get(principal, record_id)] if record_id else repository.find_visible_by_label(principal, needle)
+        )
         found = [f for f in found if f is not None]
         if len(found) == 1:
             return kind, found[0]
@@ -230,9 +236,13 @@ def _require_unit(session: Session, principal: Principal | None, unit_id: uuid.U
 
 
 def _check(
-    session: Session, principal: Principal | None, kind: Kind, values: dict[str, Any], changed: set[str],
+    session: Session,
+    principal: Principal | None,
+    kind: Kind,
+    values: dict[str, Any],
+    changed: set[str],
     record_id: uuid.UUID | None = None,
-) -> None:  # fmt: skip
+) -> None:
     errors: list[FieldError] = []
     for name, entity in kind.refs.items():
         value = values.get(name)
@@ -246,9 +256,9 @@ def _check(
         errors.extend(_relation_errors(session, principal, values))
     if kind.entity == "capability" and record_id and values.get("parent_id") and "parent_id" in changed:
         errors.extend(_cycle_errors(session, kind, record_id, values["parent_id"]))
-    if kind.entity == "person" and values.get("start_date") and values.get("end_date"):
-        if values["end_date"] < values["start_date"]:
-            errors.append(FieldError("body.end_date", "is before the start date"))
+    start, end = values.get("start_date"), values.get("end_date")
+    if kind.entity == "person" and start and end and end < start:
+        errors.append(FieldError("body.end_date", "is before the start date"))
     if errors:
         raise InvalidInput(errors)
 

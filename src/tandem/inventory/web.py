@@ -13,13 +13,13 @@ from tandem.inventory import graph, service
 from tandem.inventory import repository as repo
 from tandem.inventory.kinds import ENTITIES, KINDS, Kind, kind_of
 from tandem.inventory.relation_types import get_relation_type
-from tandem.inventory.webforms import field_errors, form_fields, read_form
+from tandem.inventory.webforms import form_fields, read_form
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.audit.service import entries_for
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import NotFound, TandemError
-from tandem.platform.web.forms import WebForm, discard, text
+from tandem.platform.web.forms import WebForm, discard, form_errors, text
 from tandem.platform.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -64,9 +64,17 @@ def list_page(
     params = {k: v for k, v in request.query_params.items() if v and k != "flash"}
     page = service.list_records(session, principal, kind, PageRequest.parse(kind.spec, params))
     rows = [service.to_read(kind, obj).model_dump() | {"_stale": service.is_stale(obj)} for obj in page.items]
-    columns = [kind.label, *[f for f in list(kind.lens.values())[0][:5] if f != kind.label]]
-    return render(request, "inventory/list.html", kind=kind, page=page, rows=rows, columns=columns, params=params,
-                  filters=_filter_options(kind))  # fmt: skip
+    columns = [kind.label, *[f for f in next(iter(kind.lens.values()))[:5] if f != kind.label]]
+    return render(
+        request,
+        "inventory/list.html",
+        kind=kind,
+        page=page,
+        rows=rows,
+        columns=columns,
+        params=params,
+        filters=_filter_options(kind),
+    )
 
 
 def _filter_options(kind: Kind) -> list[tuple[str, list[str]]]:
@@ -107,7 +115,7 @@ def create_page(
         discard(session)
         fields = form_fields(session, principal, kind, data)
         return render(
-            request, "inventory/form.html", 422, kind=kind, fields=fields, errors=field_errors(exc), record=None
+            request, "inventory/form.html", 422, kind=kind, fields=fields, errors=form_errors(exc), record=None
         )
     return redirect(f"/inventory/{plural}/{obj.id}", f"{kind.entity.replace('_', ' ').capitalize()} created.")
 
@@ -128,8 +136,19 @@ def detail_page(
     relations = _relations(session, principal, obj.id)
     impact = graph.impact(session, principal, kind, obj, 4) if kind.entity != "relation" else None
     history = entries_for(session, kind.model.__tablename__, str(obj.id), 20)
-    return render(request, "inventory/detail.html", kind=kind, obj=obj, data=data, names=names, relations=relations,
-                  impact=impact, history=history, stale=service.is_stale(obj), entities=ENTITIES)  # fmt: skip
+    return render(
+        request,
+        "inventory/detail.html",
+        kind=kind,
+        obj=obj,
+        data=data,
+        names=names,
+        relations=relations,
+        impact=impact,
+        history=history,
+        stale=service.is_stale(obj),
+        entities=ENTITIES,
+    )
 
 
 def _names(session: Session, principal: Principal, kind: Kind, obj: Any, data: dict[str, Any]) -> dict[str, str]:
@@ -143,8 +162,11 @@ def _names(session: Session, principal: Principal, kind: Kind, obj: Any, data: d
         for end in ("source", "target"):
             e = data[f"{end}_kind"]
             if e in ENTITIES:
-                names[f"{end}_id"] = repo.entity_repo(session, e).labels(principal, [data[f"{end}_id"]]).get(
-                    data[f"{end}_id"], "(hidden)")  # fmt: skip
+                names[f"{end}_id"] = (
+                    repo.entity_repo(session, e)
+                    .labels(principal, [data[f"{end}_id"]])
+                    .get(data[f"{end}_id"], "(hidden)")
+                )
     return names
 
 
@@ -164,9 +186,17 @@ def _relations(session: Session, principal: Principal, record_id: uuid.UUID) -> 
         other_kind, other_id = (r.target_kind, r.target_id) if outgoing else (r.source_kind, r.source_id)
         rel_type = get_relation_type(r.type)
         verb = (rel_type.label if rel_type else r.type) if outgoing else f"← {rel_type.label if rel_type else r.type}"
-        out.append({"id": r.id, "verb": verb, "kind": other_kind, "other_id": other_id, "notes": r.notes,
-                    "label": labels.get(other_id, "(hidden)"), "plural": ENTITIES[other_kind].plural
-                    if other_kind in ENTITIES else ""})  # fmt: skip
+        out.append(
+            {
+                "id": r.id,
+                "verb": verb,
+                "kind": other_kind,
+                "other_id": other_id,
+                "notes": r.notes,
+                "label": labels.get(other_id, "(hidden)"),
+                "plural": ENTITIES[other_kind].plural if other_kind in ENTITIES else "",
+            }
+        )
     return out
 
 
@@ -187,9 +217,13 @@ def edit_page(
 
 @router.post("/inventory/{plural}/{record_id}/edit")
 def update_page(
-    plural: str, record_id: uuid.UUID, request: Request, form: WebForm, session: DbSession,
+    plural: str,
+    record_id: uuid.UUID,
+    request: Request,
+    form: WebForm,
+    session: DbSession,
     principal: Principal = requires("inventory.edit"),
-) -> Response:  # fmt: skip
+) -> Response:
     """Save the form; errors are shown beside their fields."""
     kind = _kind(plural)
     data = read_form(kind, form, partial=True)
@@ -203,8 +237,9 @@ def update_page(
         discard(session)
         record = service.get_record(session, principal, kind, record_id)
         fields = form_fields(session, principal, kind, {**service.as_input(kind, record), **data})
-        return render(request, "inventory/form.html", 422, kind=kind, fields=fields, errors=field_errors(exc),
-                      record=record)  # fmt: skip
+        return render(
+            request, "inventory/form.html", 422, kind=kind, fields=fields, errors=form_errors(exc), record=record
+        )
     return redirect(f"/inventory/{plural}/{obj.id}", "Saved.")
 
 
@@ -245,8 +280,16 @@ def graph_page(
     mode = "exposure" if request.query_params.get("mode") == "exposure" else "impact"
     obj = service.get_record(session, principal, kind, record_id)
     result = (graph.exposure if mode == "exposure" else graph.impact)(session, principal, kind, obj)
-    return render(request, "inventory/graph.html", kind=kind, obj=obj, mode=mode, result=result,
-                  chart=_network(result), entities=ENTITIES)  # fmt: skip
+    return render(
+        request,
+        "inventory/graph.html",
+        kind=kind,
+        obj=obj,
+        mode=mode,
+        result=result,
+        chart=_network(result),
+        entities=ENTITIES,
+    )
 
 
 def _network(result: dict[str, Any]) -> dict[str, Any]:
@@ -265,13 +308,22 @@ def _network(result: dict[str, Any]) -> dict[str, Any]:
             ey += [a[1], b[1], None]
     edge_trace = {"x": ex, "y": ey, "mode": "lines", "line": {"color": "#999", "width": 1}, "hoverinfo": "none"}
     node_trace = {
-        "x": [pos[str(n["id"])][0] for n in nodes], "y": [pos[str(n["id"])][1] for n in nodes],
-        "mode": "markers+text", "text": [f"{n['label']}" for n in nodes], "textposition": "top center",
-        "hovertext": [" ".join(n["path"]) for n in nodes], "hoverinfo": "text",
+        "x": [pos[str(n["id"])][0] for n in nodes],
+        "y": [pos[str(n["id"])][1] for n in nodes],
+        "mode": "markers+text",
+        "text": [f"{n['label']}" for n in nodes],
+        "textposition": "top center",
+        "hovertext": [" ".join(n["path"]) for n in nodes],
+        "hoverinfo": "text",
         "marker": {"size": 14, "color": [n["depth"] for n in nodes], "colorscale": "Viridis"},
-    }  # fmt: skip
-    layout = {"showlegend": False, "height": max(400, 40 * max(rows.values())), "xaxis": {"title": "hops", "dtick": 1},
-              "yaxis": {"visible": False}, "margin": {"l": 20, "r": 20, "t": 20, "b": 40}}  # fmt: skip
+    }
+    layout = {
+        "showlegend": False,
+        "height": max(400, 40 * max(rows.values())),
+        "xaxis": {"title": "hops", "dtick": 1},
+        "yaxis": {"visible": False},
+        "margin": {"l": 20, "r": 20, "t": 20, "b": 40},
+    }
     return {"data": [edge_trace, node_trace], "layout": layout}
 
 

@@ -50,17 +50,28 @@ async def import_preview(
 ) -> Response:
     """Dry-run the uploaded file and show what would be added, changed and left alone."""
     upload = form.get("file")
-    options = {"kind": text(form, "kind", 40), "unit_id": text(form, "unit_id", 64),
-               "application": text(form, "application", 300)}  # fmt: skip
+    options = {
+        "kind": text(form, "kind", 40),
+        "unit_id": text(form, "unit_id", 64),
+        "application": text(form, "application", 300),
+    }
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, session, 422, errors=[{"location": "file", "reason": "choose a file"}], options=options)
     try:
         data = read_limited(upload.file, get_settings().max_upload_bytes, upload.filename)
         name = safe_filename(upload.filename)
         fmt = sniff_type(data, name, {"csv", "json"})
-        plan = imports.import_file(session, principal, options["kind"], data, name, fmt=fmt,
-                                   unit_id=_uuid(options["unit_id"]), application=options["application"] or None,
-                                   dry_run=True)  # fmt: skip
+        plan = imports.import_file(
+            session,
+            principal,
+            options["kind"],
+            data,
+            name,
+            fmt=fmt,
+            unit_id=_uuid(options["unit_id"]),
+            application=options["application"] or None,
+            dry_run=True,
+        )
     except (TandemError, UnsafeInput) as exc:
         discard(session)
         return _page(request, session, 422, errors=_errors(exc), options=options)
@@ -101,17 +112,28 @@ def import_commit(
     data = stored.read_bytes()
     if data.count(b"\n") > get_inventory_settings().job_threshold_rows:
         stored.unlink()
-        job = jobs.enqueue_import(session, principal.user_id, data, kind=kind, file_name=name, unit_id=unit_id,  # type: ignore[arg-type]
-                                  application=application, fmt=fmt)  # fmt: skip
+        job = jobs.enqueue_import(
+            session,
+            principal.user_id,
+            data,
+            kind=kind,
+            file_name=name,
+            unit_id=unit_id,
+            application=application,
+            fmt=fmt,
+        )
         return redirect(f"/jobs/{job.id}", "The import runs in the background; this page shows its progress.")
     try:
-        result = imports.import_file(session, principal, kind, data, name, fmt=fmt, unit_id=unit_id,
-                                     application=application)  # fmt: skip
+        result = imports.import_file(
+            session, principal, kind, data, name, fmt=fmt, unit_id=unit_id, application=application
+        )
     except TandemError as exc:
         discard(session)
         return _page(request, session, 422, errors=_errors(exc))
     finally:
         stored.unlink(missing_ok=True)
     target = "software" if kind == "sbom" else kind
-    return redirect(f"/inventory/{target}", f"Imported {name}: added {result['added']}, changed {result['changed']}, "
-                                            f"left alone {result['unchanged']}.")  # fmt: skip
+    return redirect(
+        f"/inventory/{target}",
+        f"Imported {name}: added {result['added']}, changed {result['changed']}, left alone {result['unchanged']}.",
+    )

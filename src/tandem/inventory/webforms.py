@@ -15,7 +15,6 @@ from tandem.inventory.columns import MONEY
 from tandem.inventory.kinds import ENTITIES, Kind
 from tandem.inventory.relation_types import relation_types
 from tandem.platform.auth.principal import Principal
-from tandem.platform.errors import InvalidInput, TandemError
 
 
 @dataclass
@@ -115,19 +114,6 @@ def read_form(kind: Kind, form: FormData, partial: bool) -> dict[str, Any]:
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip()[:20_000] if isinstance(value, str) else ""
-
-
-def field_errors(exc: TandemError) -> dict[str, str]:
-    """Return {field: message}, the field being the first part after 'body.' of each location."""
-    if not isinstance(exc, InvalidInput):
-        return {"_form": exc.message}
-    out: dict[str, str] = {}
-    for err in exc.errors:
-        parts = err.location.split(".")
-        key = parts[1] if parts[0] == "body" and len(parts) > 1 else parts[0]
-        detail = f" (item {int(parts[2]) + 1})" if len(parts) > 2 and parts[2].isdigit() else ""
-        out[key] = f"{out[key]}; {err.reason}{detail}" if key in out else f"{err.reason}{detail}"
-    return out
 
 
 def parse_uuid(raw: str) -> uuid.UUID | None:

@@ -16,10 +16,21 @@ def form_errors(exc: TandemError) -> dict[str, str]:
     if isinstance(exc, InvalidInput):
         out: dict[str, str] = {}
         for err in exc.errors:
-            key = err.location.split(".")[-1] if err.location else "_form"
-            out[key] = f"{out[key]}; {err.reason}" if key in out else err.reason
+            key = field_of(err.location)
+            parts = err.location.split(".")
+            index = next((p for p in parts[1:] if p.isdigit()), None)
+            reason = f"{err.reason} (item {int(index) + 1})" if index is not None else err.reason
+            out[key] = f"{out[key]}; {reason}" if key in out else reason
         return out
     return {"_form": exc.message}
+
+
+def field_of(location: str) -> str:
+    """Return the form field a location names: "body.ip_addresses.0" → "ip_addresses" (empty → _form)."""
+    parts = [p for p in location.split(".") if p]
+    if parts and parts[0] in ("body", "query", "path", "form"):
+        parts = parts[1:]
+    return parts[0] if parts else "_form"
 
 
 async def _form(request: Request) -> FormData:

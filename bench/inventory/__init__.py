@@ -1,0 +1,1 @@
+"""Inventory benchmarks: bulk CSV imports and list/detail latency at scale."""
