@@ -131,7 +131,8 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
 def main() -> None:
     """Run the CLI: errors end in one clear line and a non-zero exit; --debug shows the traceback."""
     logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     register(load_manifests())
     for manifest in load_manifests():
         if manifest.cli is not None and manifest.name not in {g.name for g in app.registered_groups}:
