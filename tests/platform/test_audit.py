@@ -11,13 +11,11 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tandem.platform.audit.models import AuditEntry
-from tandem.platform.audit.verify import VerifyReport, verify_chain
 from tandem.platform.audit.writer import append
 from tandem.platform.auth import service
 from tandem.platform.auth.models import LoginThrottle, Meta
@@ -25,6 +23,7 @@ from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.config import get_settings
 from tandem.platform.db.uow import Actor, Database, unit_of_work
 from tests.support import audit_chain as ac
+from tests.support.audit_chain import entries_about, fill, verify
 from tests.support.databases import drop_database, new_database
 
 PASSWORD = "correct horse battery staple 42"
@@ -46,21 +45,6 @@ def chain(chain_db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sessi
     with ac.rolled_back(chain_db) as session:
         assert ac.head(session) is None, "the private chain must start empty"
         yield session
-
-
-def fill(session: Session, count: int) -> None:
-    """Write `count` entries (seq 1..count) through the ORM hook."""
-    for i in range(count):
-        session.add(Meta(key=f"fill-{i}", value=str(i)))
-        session.flush()
-
-
-def verify(session: Session, exported: list[dict[str, object]] | None = None) -> VerifyReport:
-    return verify_chain(session, get_settings().key("audit"), exported)
-
-
-def entries_about(session: Session, entity_id: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.seq)))
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -185,20 +169,19 @@ def test_tampered_entry_is_named(chain: Session, case: str) -> None:
     assert "entry 7" in report.summary()
 
 
-@pytest.mark.asvs("V16.4.2")
-def test_well_formed_inserted_row_breaks_the_link_after_it(chain: Session) -> None:
-    fill(chain, 12)
-    ac.insert_at(chain, 7, well_formed=True)  # links and hashes correctly; the old entry 7, now 8, no longer links
-    report = verify(chain)
-    assert (report.ok, report.first_bad_seq) == (False, 8), report.summary()
+FORGED = {  # well-formed forgeries: correctly linked and hashed, made without the writer
+    "inserted in the middle": lambda s: ac.insert_at(s, 7, well_formed=True),  # the old entry 7, now 8, breaks
+    "appended past the head": ac.append_behind_writer,
+}
 
 
 @pytest.mark.asvs("V16.4.2")
-def test_entry_appended_behind_the_writers_back_is_named(chain: Session) -> None:
+@pytest.mark.parametrize("case", sorted(FORGED))
+def test_well_formed_forgery_is_named(chain: Session, case: str) -> None:
     fill(chain, 12)
-    seq = ac.append_behind_writer(chain)
+    first_bad = FORGED[case](chain)
     report = verify(chain)
-    assert (report.ok, report.first_bad_seq) == (False, seq), report.summary()
+    assert (report.ok, report.first_bad_seq) == (False, first_bad), report.summary()
 
 
 @pytest.mark.asvs("V16.4.2")
@@ -272,6 +255,7 @@ KEY = "cli-test-audit-key"
 def run_verify(database_url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("tandem")
     env = {**os.environ, "TANDEM_DATABASE_URL": database_url, "TANDEM_DATA_DIR": str(data_dir), "TANDEM_AUDIT_KEY": KEY}
+    env["TANDEM_LOG_LEVEL"] = "WARNING"  # at INFO every command also logs alembic's migration-context lines
     env.pop("TANDEM_AUDIT_CHECKPOINT_DIR", None)
     return subprocess.run([str(exe), "audit", "verify"], env=env, capture_output=True, text=True, timeout=120)
 
@@ -305,8 +289,8 @@ def test_cli_verify_passes_then_names_the_tampered_entry(tmp_path: Path, monkeyp
 
 
 @pytest.mark.asvs("V16.4.2")
-def test_no_route_changes_or_deletes_audit_entries(live: object) -> None:
-    with live.client("admin") as client:  # type: ignore[attr-defined]
+def test_no_route_changes_or_deletes_audit_entries(live: Any) -> None:
+    with live.client("admin") as client:
         before = client.get("/api/v1/audit/entries", params={"limit": 1, "sort": "-seq"}).json()["items"]
         for path in ("/api/v1/audit/entries", "/api/v1/audit/entries/1", f"/api/v1/audit/entries/{before[0]['seq']}"):
             for method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -317,11 +301,11 @@ def test_no_route_changes_or_deletes_audit_entries(live: object) -> None:
 
 
 @pytest.mark.asvs("V16.3.3")
-def test_auditors_read_the_log_and_viewers_do_not(live: object) -> None:
-    with live.client("auditor") as client:  # type: ignore[attr-defined]
+def test_auditors_read_the_log_and_viewers_do_not(live: Any) -> None:
+    with live.client("auditor") as client:
         response = client.get("/api/v1/audit/entries", params={"entity_type": "org_units", "limit": 5})
         assert response.status_code == 200
         assert response.json()["items"] and {i["entity_type"] for i in response.json()["items"]} == {"org_units"}
-    with live.client("viewer") as client:  # type: ignore[attr-defined]
+    with live.client("viewer") as client:
         assert client.get("/api/v1/audit/entries").status_code == 403
         assert client.get("/api/v1/audit/verify").status_code == 403

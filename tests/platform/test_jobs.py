@@ -158,7 +158,15 @@ def test_cancelling_a_queued_job(db: Database) -> None:
     cancelled = row(db, job_id)
     assert cancelled.cancel_requested and cancelled.finished_at is not None
     assert service.claim_one(db, job_id) is None
-    with pytest.raises(Conflict), unit_of_work(db) as session:
+    with unit_of_work(db) as session:  # cancelling again is harmless
+        assert service.cancel_job(session, CONSOLE, job_id).status == "cancelled"
+
+
+def test_finished_job_cannot_be_cancelled(db: Database) -> None:
+    job_id = add_job(db, "testing.give_number")
+    service.claim_one(db, job_id)
+    service.run_job(db, job_id)
+    with pytest.raises(Conflict, match="already succeeded"), unit_of_work(db) as session:
         service.cancel_job(session, CONSOLE, job_id)
 
 
@@ -177,7 +185,7 @@ def start_waiting_job(db: Database) -> tuple[uuid.UUID, str, threading.Thread, l
 
 def test_cancelling_a_running_job_from_another_connection(db: Database) -> None:
     job_id, name, thread, outcome = start_waiting_job(db)
-    pass  # TMP
+    service.request_stop(db, CONSOLE, job_id)  # what the API and web routes do first
     with unit_of_work(db, lock_timeout=10) as session:
         service.cancel_job(session, CONSOLE, job_id)
     thread.join(20)
@@ -186,30 +194,38 @@ def test_cancelling_a_running_job_from_another_connection(db: Database) -> None:
     assert meta(db, name) == (None, [])
 
 
-def test_flag_in_the_database_stops_a_job_of_another_process(db: Database) -> None:
+def test_cancel_from_another_process_stops_a_running_job(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     if db.is_sqlite:
-        pytest.skip("on SQLite the running job holds the writer lock: only the in-process flag can reach it")
-    job_id, _, thread, outcome = start_waiting_job(db)
-    with unit_of_work(db) as session:  # as a web server in another process would
-        session.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
+        pytest.skip("on SQLite the running job holds the writer lock: only a request in its own process can reach it")
+    job_id, name, thread, outcome = start_waiting_job(db)
+    monkeypatch.setattr(service, "request_cancel_live", lambda _id: None)  # the job runs in another process
+    with unit_of_work(db) as session:  # the API of a web server process: only the flag in the database
+        assert service.cancel_job(session, CONSOLE, job_id).status == "running"
     thread.join(20)
-    assert outcome == ["cancelled"] and row(db, job_id).status == "cancelled"
+    assert outcome == ["cancelled"], row(db, job_id).log
+    assert row(db, job_id).status == "cancelled" and meta(db, name) == (None, [])
+
+
+def claim_together(database: Database, threads: int) -> list[uuid.UUID | None]:
+    """Call claim_next from several threads released at the same moment."""
+    barrier, claimed = threading.Barrier(threads), []
+
+    def claim() -> None:
+        barrier.wait()
+        claimed.append(service.claim_next(database, names={"testing.give_number"}))
+
+    workers = [threading.Thread(target=claim) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(30)
+    return claimed
 
 
 def test_concurrent_claims_never_take_the_same_job(jobs_db: Database) -> None:
     for round_ in range(40):
         jobs = {add_job(jobs_db, "testing.give_number", n=round_) for _ in range(2 if round_ % 4 else 1)}
-        barrier, claimed = threading.Barrier(2), []
-
-        def claim() -> None:
-            barrier.wait()
-            claimed.append(service.claim_next(jobs_db, names={"testing.give_number"}))
-
-        threads = [threading.Thread(target=claim) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        claimed = claim_together(jobs_db, 2)
         got = [c for c in claimed if c is not None]
         assert len(claimed) == 2 and len(set(got)) == len(got) == len(jobs) and set(got) == jobs
     with unit_of_work(jobs_db, readonly=True) as session:
@@ -257,7 +273,7 @@ def test_api_shows_jobs_to_their_owner_and_to_admins(live: Any) -> None:
         listed = {j["id"] for j in viewer.get("/api/v1/jobs", params={"limit": 100}).json()["items"]}
         assert str(own) in listed and str(other) not in listed
         assert viewer.post(f"/api/v1/jobs/{own}/cancel").json()["status"] == "cancelled"
-        assert viewer.post(f"/api/v1/jobs/{own}/cancel").status_code == 409
+        assert viewer.post(f"/api/v1/jobs/{own}/cancel").json()["status"] == "cancelled"
     assert row(live.db, other).status == "queued"
     with live.client("admin") as admin:
         assert admin.get(f"/api/v1/jobs/{other}").json()["actor_label"] == "finance-viewer"

@@ -5,17 +5,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tandem.platform.audit.chain import entry_hash
 from tandem.platform.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from tandem.platform.audit.verify import VerifyReport, verify_chain
+from tandem.platform.auth.models import Meta
+from tandem.platform.config import get_settings
 from tandem.platform.db.uow import Actor, Database
 
-ENTRIES = AuditEntry.__table__
-CHECKPOINTS = AuditCheckpoint.__table__
+ENTRIES = cast(Table, AuditEntry.__table__)
+CHECKPOINTS = cast(Table, AuditCheckpoint.__table__)
 
 
 @contextmanager
@@ -69,8 +72,11 @@ def swap(session: Session, a: int, b: int) -> None:
         session.execute(update(ENTRIES).where(ENTRIES.c.seq == seq).values(**values))
 
 
-def insert_at(session: Session, at: int, well_formed: bool) -> None:
-    """Shift entries >= at up by one and insert a forged entry at `at` (linked and hashed if well_formed)."""
+def insert_at(session: Session, at: int, well_formed: bool) -> int:
+    """Shift entries >= at up by one and insert a forged entry at `at` (linked and hashed if well_formed).
+
+    Return the first entry that no longer verifies: the forgery itself, or the one after a well-formed forgery.
+    """
     # Two steps so the primary key is never duplicated mid-statement.
     sql(session, "UPDATE audit_entries SET seq = -(seq + 1) WHERE seq >= :at", at=at)
     sql(session, "UPDATE audit_entries SET seq = -seq WHERE seq < 0")
@@ -80,6 +86,7 @@ def insert_at(session: Session, at: int, well_formed: bool) -> None:
     session.execute(insert(ENTRIES).values(**forged))
     last = rows(session, 0)[-1]
     sql(session, "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", seq=last["seq"], hash=last["hash"])
+    return at + 1 if well_formed else at
 
 
 def append_behind_writer(session: Session) -> int:
@@ -113,3 +120,21 @@ def rewrite_from(session: Session, seq: int, changes: dict[str, Any]) -> None:
             .values(changes=entry["changes"], prev_hash=entry["prev_hash"], hash=entry["hash"])
         )
     sql(session, "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", seq=chain[-1]["seq"], hash=prev)
+
+
+def fill(session: Session, count: int) -> None:
+    """Write `count` entries through the ORM hook (seq 1..count in an empty chain)."""
+    for i in range(count):
+        session.add(Meta(key=f"fill-{i}", value=str(i)))
+        session.flush()
+
+
+def verify(session: Session, exported: list[dict[str, Any]] | None = None) -> VerifyReport:
+    """Verify the chain with this run's audit key."""
+    return verify_chain(session, get_settings().key("audit"), exported)
+
+
+def entries_about(session: Session, entity_id: str) -> list[AuditEntry]:
+    """Return the entries naming one entity, oldest first."""
+    stmt = select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.seq)
+    return list(session.scalars(stmt))

@@ -137,11 +137,12 @@ def restore(db: Database, source: Path, audit_key: bytes) -> BackupInfo:
         raise Conflict(f"this is a {info.engine} backup; the configured database is not")
     if db.is_sqlite:
         dest = db.engine.url.database or ""
+        # Closing pooled connections takes the writer lock (the last close checkpoints): do it before holding it.
+        db.engine.dispose()
         lock = lock_for(dest)
         if not lock.try_acquire():
             raise Conflict("Tandem is writing to this database; stop the server and workers before restoring")
         try:
-            db.engine.dispose()
             src, dst = sqlite3.connect(str(info.path)), sqlite3.connect(dest)
             try:
                 src.backup(dst)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
-from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.api.deps import DbSession, get_db, requires
 from tandem.platform.api.paging import PageOut, page_out, page_request
 from tandem.platform.auth.principal import Principal
 from tandem.platform.jobs import service
@@ -32,7 +32,17 @@ def get_job(job_id: uuid.UUID, session: DbSession, principal: Principal = requir
     return _read(service.get_job_row(session, principal, job_id))
 
 
+def stop_first(job_id: uuid.UUID, request: Request, principal: Principal = requires("jobs.view")) -> None:
+    """Flag a job running in this process before the request's write transaction waits for its lock."""
+    service.request_stop(get_db(request), principal, job_id)
+
+
 @router.post("/{job_id}/cancel", response_model=JobRead)
-def cancel_job(job_id: uuid.UUID, session: DbSession, principal: Principal = requires("jobs.view")) -> Any:
+def cancel_job(
+    job_id: uuid.UUID,
+    _stopping: Annotated[None, Depends(stop_first)],  # declared before the session: resolved first
+    session: DbSession,
+    principal: Principal = requires("jobs.view"),
+) -> Any:
     """Cancel a queued job, or ask a running one to stop."""
     return _read(service.cancel_job(session, principal, job_id))

@@ -81,7 +81,9 @@ class JobContext:
             # A read on its own connection: allowed beside the job's open write transaction.
             with self.db.engine.connect().execution_options(tandem_write=False) as conn:
                 flag = conn.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
-            self.state.cancel = bool(flag)
+            # Only ever raise the flag: request_cancel_live() may have set it while this read ran.
+            if flag:
+                self.state.cancel = True
         if self.state.cancel:
             raise JobCancelled("cancelled on request")
 

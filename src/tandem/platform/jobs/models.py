@@ -19,7 +19,9 @@ class Job(IdMixin, Base):
 
     __tablename__ = "jobs"
     # Progress ticks and log lines are not changes anyone needs in the audit log; status changes are.
-    __audit_ignore__ = frozenset({"progress", "total", "message", "log", "heartbeat_at"})
+    # A stop request alone is not audited either: its entry would wait for the audit head, which the running
+    # job holds until it ends, so the request could never reach the job (the job's end is audited).
+    __audit_ignore__ = frozenset({"progress", "total", "message", "log", "heartbeat_at", "cancel_requested"})
 
     name: Mapped[str] = mapped_column(String(100), index=True)
     args: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)

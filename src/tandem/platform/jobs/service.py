@@ -71,9 +71,23 @@ def describe(job: Job) -> dict[str, Any]:
     return data
 
 
+def request_stop(db: Database, principal: Principal, job_id: uuid.UUID) -> None:
+    """Tell a job principal may see that runs in this process to stop, before any write transaction opens.
+
+    On SQLite a running job holds the writer lock until it ends, so a cancel request's own transaction
+    could not even begin; this read-only check and in-process flag make the job stop and free the lock.
+    """
+    with unit_of_work(db, readonly=True) as session:
+        job = get_job_row(session, principal, job_id)
+        if job.status == "running":
+            request_cancel_live(job.id)
+
+
 def cancel_job(session: Session, principal: Principal, job_id: uuid.UUID) -> Job:
-    """Cancel a queued job at once, or ask a running one to stop."""
+    """Cancel a queued job at once, or ask a running one to stop; cancelling a cancelled job changes nothing."""
     job = get_job_row(session, principal, job_id)
+    if job.status == "cancelled":  # e.g. a running job that request_stop() already ended
+        return job
     if job.status not in ("queued", "running"):
         raise Conflict(f"job is already {job.status}")
     job.cancel_requested = True

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.api.deps import DbSession, get_db, requires
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.jobs import service
@@ -34,8 +35,18 @@ def job_page(
     return render(request, "platform/job.html", job=job)
 
 
+def stop_first(job_id: uuid.UUID, request: Request, principal: Principal = requires("jobs.view")) -> None:
+    """Flag a job running in this process before the request's write transaction waits for its lock."""
+    service.request_stop(get_db(request), principal, job_id)
+
+
 @router.post("/jobs/{job_id}/cancel")
-def job_cancel(job_id: uuid.UUID, session: DbSession, principal: Principal = requires("jobs.view")) -> Response:
+def job_cancel(
+    job_id: uuid.UUID,
+    _stopping: Annotated[None, Depends(stop_first)],  # declared before the session: resolved first
+    session: DbSession,
+    principal: Principal = requires("jobs.view"),
+) -> Response:
     """Cancel a job."""
     service.cancel_job(session, principal, job_id)
     return redirect(f"/jobs/{job_id}", "Cancellation requested.")
