@@ -290,3 +290,24 @@ def test_api_cancels_a_job_running_in_the_server_process(live: Any) -> None:
     assert response.status_code == 200, response.text
     thread.join(20)
     assert outcome == ["cancelled"] and row(live.db, job_id).status == "cancelled"
+
+
+@job("testing.own_transactions", max_attempts=1, own_transactions=True)
+def _own_transactions(ctx: JobContext, session: object, key: str) -> dict[str, bool]:
+    # Long work would happen here without a transaction; the write is short and attributed to the job.
+    assert session is None
+    with ctx.transaction() as s:
+        s.add(Meta(key=key, value="written by the job"))
+    return {"wrote": True}
+
+
+def test_a_job_may_open_its_own_short_transactions(db: Database) -> None:
+    key = f"own-{uuid.uuid4().hex[:8]}"
+    with unit_of_work(db) as s:
+        job_id = service.enqueue(s, "testing.own_transactions", {"key": key}).id
+    assert service.claim_next(db, {"testing.own_transactions"}) == job_id
+    assert service.run_job(db, job_id) == "succeeded"
+    with unit_of_work(db, readonly=True) as s:
+        assert s.get(Meta, key) is not None
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == key)).one()
+    assert entry.actor_kind == "job" and entry.actor_id == str(job_id)

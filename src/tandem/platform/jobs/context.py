@@ -6,13 +6,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from tandem.platform.db.types import utcnow
-from tandem.platform.db.uow import Database
+from tandem.platform.db.uow import Actor, Database, unit_of_work
 from tandem.platform.jobs.models import Job
 
 
@@ -53,8 +55,15 @@ def request_cancel_live(job_id: uuid.UUID) -> None:
 class JobContext:
     """Handed to every handler; all methods are cheap enough to call in a loop."""
 
-    def __init__(self, db: Database, job_id: uuid.UUID, on_progress: Callable[[LiveState], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        job_id: uuid.UUID,
+        on_progress: Callable[[LiveState], None] | None = None,
+        actor: Actor | None = None,
+    ) -> None:
         self.db, self.job_id, self.on_progress = db, job_id, on_progress
+        self.actor = actor or Actor("job", str(job_id), "job")
         self.state = LiveState()
         self._last_write = 0.0
         self._last_cancel_check = 0.0
@@ -67,6 +76,10 @@ class JobContext:
         if total is not None:
             self.state.total = total
         self._publish()
+
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[Session]:
+        """Open a unit of work attributed to this job (for handlers registered with own_transactions)."""
+        return unit_of_work(self.db, actor=self.actor, readonly=readonly)
 
     def log(self, line: str) -> None:
         """Add a line to the job's log."""

@@ -18,12 +18,18 @@ class JobSpec:
     handler: Callable[..., Any]
     max_attempts: int
     view_action: str
+    # False: the handler runs inside one transaction (all or nothing) and gets its session.
+    # True: it gets session=None and opens short ones itself with ctx.transaction(): long work (parsing,
+    # simulating) then holds no write lock, so the rest of Tandem can write meanwhile.
+    own_transactions: bool = False
 
 
 _jobs: dict[str, JobSpec] = {}
 
 
-def job(name: str, *, max_attempts: int = 3, view_action: str = "jobs.view") -> Callable[[Any], Any]:
+def job(
+    name: str, *, max_attempts: int = 3, view_action: str = "jobs.view", own_transactions: bool = False
+) -> Callable[[Any], Any]:
     """Register the decorated function as the handler of job `name`."""
     if not _NAME.match(name):
         raise ValueError(f"job names are <domain>.<verb_noun>, not {name!r}")
@@ -32,7 +38,7 @@ def job(name: str, *, max_attempts: int = 3, view_action: str = "jobs.view") -> 
         existing = _jobs.get(name)
         if existing is not None and existing.handler is not func:
             raise ValueError(f"job {name} registered twice")
-        _jobs[name] = JobSpec(name, func, max_attempts, view_action)
+        _jobs[name] = JobSpec(name, func, max_attempts, view_action, own_transactions)
         return func
 
     return register

@@ -142,11 +142,17 @@ def run_job(db: Database, job_id: uuid.UUID, on_progress: Callable[[LiveState], 
             raise NotFound("job not found")
         name, args = job.name, dict(job.args)
         actor = Actor("job", str(job.id), f"job {job.name} for {job.actor_label or job.actor_kind}")
-    ctx = JobContext(db, job_id, on_progress)
+    ctx = JobContext(db, job_id, on_progress, actor)
+    spec = get_job(name)
     try:
-        with unit_of_work(db, actor=actor) as session:
-            result = get_job(name).handler(ctx, session, **args)
-            _finish(session, job_id, ctx, "succeeded", result=result)
+        if spec.own_transactions:
+            result = spec.handler(ctx, None, **args)
+            with unit_of_work(db, actor=actor) as session:
+                _finish(session, job_id, ctx, "succeeded", result=result)
+        else:
+            with unit_of_work(db, actor=actor) as session:
+                result = spec.handler(ctx, session, **args)
+                _finish(session, job_id, ctx, "succeeded", result=result)
         return "succeeded"
     except JobCancelled:
         return _after_failure(db, job_id, ctx, "cancelled", None)
