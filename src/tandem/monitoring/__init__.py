@@ -1,0 +1,1 @@
+"""Network audits: scan-file parsers, loopback-safe checks and audit checklists."""

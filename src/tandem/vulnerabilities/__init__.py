@@ -1,0 +1,1 @@
+"""Vulnerability feeds, matching of inventory software against advisories, and prioritisation."""
