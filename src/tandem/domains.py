@@ -7,7 +7,7 @@ import importlib
 from tandem.platform.manifest import Manifest
 
 # Lowest first (ARCHITECTURE.md §4). Each name is a package with a manifest.py exposing MANIFEST.
-DOMAINS: list[str] = ["inventory"]
+DOMAINS: list[str] = ["inventory", "compliance"]
 
 
 def load_manifests() -> list[Manifest]:
