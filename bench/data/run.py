@@ -20,6 +20,8 @@ from tandem.data.discovery import VALIDATED_TYPES, detect
 CORPUS_DIR = Path(os.environ.get("TANDEM_PII_DEV", "/work/shared/data/pii-dev"))
 # Presidio is ~100x slower; score it on a prefix of the corpus unless asked for all of it.
 PRESIDIO_DOCS = int(os.environ.get("TANDEM_BENCH_PRESIDIO_DOCS", "150"))
+# Timed passes per engine, best kept: on a busy shared machine one pass mostly measures the neighbours.
+REPEAT = int(os.environ.get("TANDEM_BENCH_REPEAT", "1"))
 
 
 def load_scorer() -> ModuleType:
@@ -37,12 +39,15 @@ def ours(text: str) -> list[dict[str, object]]:
 
 
 def run_engine(engine: Engine, docs: list[dict]) -> tuple[list[dict], float]:
-    """Return predictions and MB/s of CPU time for `engine` over `docs`."""
-    started = time.process_time()
-    preds = [{"id": d["id"], "spans": engine(d["text"])} for d in docs]
-    elapsed = max(time.process_time() - started, 1e-9)
+    """Return predictions and MB/s of CPU time for `engine` over `docs` (best of REPEAT passes)."""
+    best = float("inf")
+    preds: list[dict] = []
+    for _ in range(max(1, REPEAT)):
+        started = time.process_time()
+        preds = [{"id": d["id"], "spans": engine(d["text"])} for d in docs]
+        best = min(best, max(time.process_time() - started, 1e-9))
     size = sum(len(d["text"].encode()) for d in docs) / 1e6
-    return preds, size / elapsed
+    return preds, size / best
 
 
 def report(name: str, scorer: ModuleType, docs: list[dict], preds: list[dict], mbps: float) -> dict:

@@ -71,6 +71,12 @@ _PRIORITY = (
 )
 
 
+def key_words() -> frozenset[str]:
+    """Return the shortest typed field-name tokens: every typed field name contains one (case and `_.-` aside)."""
+    words = set().union(*_KEY_TOKENS.values())
+    return frozenset(w for w in words if not any(other != w and other in w for other in words))
+
+
 def key_tokens(key: str) -> tuple[str, ...]:
     """Split a field name or path (`patient.dateOfBirth`, `DL_NUMBER`) into lower-case tokens."""
     spaced = _CAMEL.sub("_", key).lower()
@@ -104,29 +110,47 @@ def is_non_pii_key(key: str) -> bool:
     return bool(_token_set(key) & _NOT_PII_KEYS)
 
 
-# Words just before a dotted quad that make it a version number, not an address.
-_VERSION_WORDS = re.compile(
-    r"(?:\bv|\bver\.?|version|build|release|firmware|fw|agent|sdk|update[ds]?\s+to|upgraded\s+to)\s*[:=#]?\s*$",
+# Words just before a dotted quad that make it a version number, not an address. Patterns that must end
+# where a value starts are written reversed and matched at the start of the reversed window: a `$`-anchored
+# search would try every position of the window.
+_VERSION_WORDS_REVERSED = re.compile(
+    r"\s*[:=#]?\s*(?:v\b|\.?rev\b|noisrev|dliub|esaeler|erawmrif|wf|tnega|kds|ot\s+[ds]?etadpu|ot\s+dedargpu)",
     re.IGNORECASE,
 )
+
+
+def reversed_before(text: str, start: int, width: int) -> str:
+    """Return the `width` characters before `start`, reversed (for patterns anchored at `start`)."""
+    return text[max(0, start - width) : start][::-1]
+
+
+def match_reversed(pattern: re.Pattern[str], window: str) -> re.Match[str] | None:
+    """Match a reversed pattern at the start of a reversed window, as `$` would: a final newline may be skipped."""
+    match = pattern.match(window)
+    if match is None and window.startswith("\n"):
+        match = pattern.match(window, 1)
+    return match
 
 
 def preceded_by_version_word(text: str, start: int) -> bool:
     """Return whether the words just before `start` call the value a version."""
     if start and text[start - 1] == "/":
         return True
-    return _VERSION_WORDS.search(text, max(0, start - 30), start) is not None
+    return match_reversed(_VERSION_WORDS_REVERSED, reversed_before(text, start, 30)) is not None
 
 
-_KEY_BEFORE = re.compile(r"[\"']?([A-Za-z_][\w.-]{0,60})[\"']?\s{0,3}[:=]\s{0,3}[\"']?$|<([A-Za-z_][\w:.-]*)[^<>]*>$")
+# `"key": "`, `key=` (reversed: the longest name that starts with a letter or `_`) and `<key attr>`.
+_KEY_BEFORE_REVERSED = re.compile(r"[\"']?\s{0,3}[:=]\s{0,3}[\"']?([\w.-]{0,60}[A-Za-z_])")
+_TAG_BEFORE = re.compile(r"<([A-Za-z_][\w:.-]*)[^<>]*>$")
 
 
 def key_before(text: str, start: int) -> str | None:
     """Return the field name written right before a value (`"key": "`, `key=`, `<key>`), if any."""
-    match = _KEY_BEFORE.search(text, max(0, start - 70), start)
-    if match is None:
-        return None
-    return match.group(1) or match.group(2)
+    if start and (text[start - 1] == ">" or text[start - 2 : start] == ">\n"):
+        match = _TAG_BEFORE.search(text, max(0, start - 70), start)
+        return match.group(1) if match else None
+    match = match_reversed(_KEY_BEFORE_REVERSED, reversed_before(text, start, 70))
+    return match.group(1)[::-1] if match else None
 
 
 _STATE = re.compile(r"\b([A-Z]{2})\b")

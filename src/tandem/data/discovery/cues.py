@@ -10,6 +10,7 @@ from .findings import Detection
 from .layout import Cell, Layout
 from .matcher import Candidate
 from .types import EntityType as T
+from .types import Member as M
 from .validators.dates import find_birth_date
 
 _KEY_NAME = re.compile(r"[A-Za-z_][\w.-]*")
@@ -19,53 +20,54 @@ _QUOTED = {'"': re.compile(r'[^"\n]{0,400}'), "'": re.compile(r"[^'\n]{0,400}")}
 _PROSE_WINDOW = 40
 # The first value-shaped token after a cue word, per type.
 _FORWARD = {
-    T.US_PASSPORT: re.compile(r"(?<![\w-])[A-Z]?\d{8,9}(?![\w-])"),
-    T.US_DRIVER_LICENSE: re.compile(r"(?<![\w-])[A-Z0-9*]{4,20}(?![\w-])"),
-    T.MEDICAL_RECORD_NUMBER: re.compile(r"(?<![\w-])(?:[A-Z]{1,4}[-:]?)?\d{5,12}(?![\w-])"),
-    T.US_SSN: re.compile(r"(?<![\w-])\d{3}([- ]?)\d{2}\1\d{4}(?![\w-])"),
-    T.US_ITIN: re.compile(r"(?<![\w-])9\d{2}([- ]?)\d{2}\1\d{4}(?![\w-])"),
+    M.US_PASSPORT: re.compile(r"(?<![\w-])[A-Z]?\d{8,9}(?![\w-])"),
+    M.US_DRIVER_LICENSE: re.compile(r"(?<![\w-])[A-Z0-9*]{4,20}(?![\w-])"),
+    M.MEDICAL_RECORD_NUMBER: re.compile(r"(?<![\w-])(?:[A-Z]{1,4}[-:]?)?\d{5,12}(?![\w-])"),
+    M.US_SSN: re.compile(r"(?<![\w-])\d{3}([- ]?)\d{2}\1\d{4}(?![\w-])"),
+    M.US_ITIN: re.compile(r"(?<![\w-])9\d{2}([- ]?)\d{2}\1\d{4}(?![\w-])"),
 }
 _CUE_TYPES = {
-    "cue_dob": T.DATE_OF_BIRTH,
-    "cue_passport": T.US_PASSPORT,
-    "cue_dl": T.US_DRIVER_LICENSE,
-    "cue_mrn": T.MEDICAL_RECORD_NUMBER,
-    "cue_ssn": T.US_SSN,
-    "cue_itin": T.US_ITIN,
+    "cue_dob": M.DATE_OF_BIRTH,
+    "cue_passport": M.US_PASSPORT,
+    "cue_dl": M.US_DRIVER_LICENSE,
+    "cue_mrn": M.MEDICAL_RECORD_NUMBER,
+    "cue_ssn": M.US_SSN,
+    "cue_itin": M.US_ITIN,
 }
 _STRICT_SECRET_WORDS = ("token", "key", "secret", "auth", "bearer", "credential")
 
 
 def typed_value_ok(entity: T, value: str, text: str, start: int) -> bool:
     """Return whether `value`, announced as `entity` by its field or cue, passes that type's validator."""
-    if entity is T.DATE_OF_BIRTH:
+    if entity is M.DATE_OF_BIRTH:
         return v.parse_birth_date(value)
-    if entity is T.US_PASSPORT:
+    if entity is M.US_PASSPORT:
         return v.is_passport(value)
-    if entity is T.US_DRIVER_LICENSE:
+    if entity is M.US_DRIVER_LICENSE:
         return v.is_driver_license(value, state_between(text, max(0, start - 60), start))
-    if entity is T.MEDICAL_RECORD_NUMBER:
+    if entity is M.MEDICAL_RECORD_NUMBER:
         return v.is_mrn(value)
-    if entity is T.US_SSN:
+    if entity is M.US_SSN:
         return v.is_ssn(value)
-    if entity is T.US_ITIN:
+    if entity is M.US_ITIN:
         digits = value.replace("-", "").replace(" ", "")
         return len(digits) == 9 and digits.isdigit() and v.itin_ok(digits[:3], digits[3:5])
-    if entity is T.PHONE:
+    if entity is M.PHONE:
         return v.is_phone(value)
-    if entity is T.PERSON:
+    if entity is M.PERSON:
         return v.is_person_name(value)
-    if entity is T.AWS_SECRET_ACCESS_KEY:
+    if entity is M.AWS_SECRET_ACCESS_KEY:
         return v.is_aws_secret(value)
     return False
 
 
+_PADDING = " \t\r\"'"
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\r\"'":
-        start += 1
-    while end > start and text[end - 1] in " \t\r\"'":
-        end -= 1
-    return start, end
+    value = text[start:end]
+    left = start + len(value) - len(value.lstrip(_PADDING))
+    return left, max(left, start + len(value.rstrip(_PADDING)))
 
 
 def _value_span(text: str, name_end: int, value_start: int) -> tuple[int, int]:
@@ -83,17 +85,17 @@ def _secret(key: str, text: str, start: int, end: int, rule: str) -> Detection |
     strict = any(word in key.lower() for word in _STRICT_SECRET_WORDS)
     if " " in value or not v.looks_secret(value, strict):
         return None
-    return Detection(T.SECRET, start, end, 0.8, rule)
+    return Detection(M.SECRET, start, end, 0.8, rule)
 
 
 def judge_key(text: str, cand: Candidate, layout: Layout) -> Detection | None:
     """Validate the value after a field name (`"dob": "…"`, `ssn=…`, `password: …`) as the type the name gives."""
     name_match = _KEY_NAME.match(text, cand.start)
-    if name_match is None or layout.cell_at(cand.start) is not None:
+    if name_match is None:
         return None
     key = name_match.group()
     entity = type_for_key(key)
-    if entity is None:
+    if entity is None or layout.cell_at(cand.start) is not None:
         return None
     value_start = cand.ends[0]
     while value_start < len(text) and text[value_start] in " \t":
@@ -101,16 +103,16 @@ def judge_key(text: str, cand: Candidate, layout: Layout) -> Detection | None:
     start, end = _value_span(text, name_match.end(), value_start)
     if start >= end:
         return None
-    if entity is T.SECRET:
+    if entity is M.SECRET:
         return _secret(key, text, start, end, "key_secret")
-    if entity is T.DATE_OF_BIRTH:
+    if entity is M.DATE_OF_BIRTH:
         found = find_birth_date(text, start, end)
         if found is None or found[0] != start:
             return None
         start, end = found
     elif not typed_value_ok(entity, text[start:end], text, start):
         return None
-    return Detection(entity, start, end, 0.9, "key_" + entity.value.lower())
+    return Detection(entity, start, end, 0.9, "key_" + entity.lower())
 
 
 def _line_end(text: str, start: int, limit: int) -> int:
@@ -125,7 +127,7 @@ def judge_cue(text: str, cand: Candidate, layout: Layout) -> Detection | None:
         return None
     start = cand.ends[0]
     limit = _line_end(text, start, min(len(text), start + _PROSE_WINDOW))
-    if entity is T.DATE_OF_BIRTH:
+    if entity is M.DATE_OF_BIRTH:
         found = find_birth_date(text, start, limit)
         if found is None:
             return None
@@ -133,7 +135,7 @@ def judge_cue(text: str, cand: Candidate, layout: Layout) -> Detection | None:
     for match in _FORWARD[entity].finditer(text, start, limit):
         if typed_value_ok(entity, match.group(), text, match.start()):
             return Detection(entity, match.start(), match.end(), 0.85, cand.pattern.rule)
-        if entity is not T.US_DRIVER_LICENSE:
+        if entity is not M.US_DRIVER_LICENSE:
             return None
     return None
 
@@ -158,8 +160,8 @@ def _judge_cell(text: str, cell: Cell, entity: T) -> Detection | None:
     start, end = _trimmed(text, cell.start, cell.end)
     if start >= end:
         return None
-    if entity is T.SECRET:
+    if entity is M.SECRET:
         return _secret(cell.key, text, start, end, "column_secret")
     if not typed_value_ok(entity, text[start:end], text, start):
         return None
-    return Detection(entity, start, end, 0.9, "column_" + entity.value.lower())
+    return Detection(entity, start, end, 0.9, "column_" + entity.lower())

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
+from functools import lru_cache
+from operator import attrgetter
 
 from .cues import judge_cells, judge_cue, judge_key
 from .findings import Detection
 from .layout import Layout, find_layout
-from .matcher import find_candidates
+from .matcher import Candidate, find_candidates, pattern_rules
 from .names import find_names
 from .values import JUDGES
 
 DEFAULT_MIN_CONFIDENCE = 0.5
+_START = attrgetter("start")
 
 
-def _resolve(detections: list[Detection]) -> list[Detection]:
-    """Keep the most confident (then longest) detection wherever several overlap."""
-    ranked = sorted(detections, key=lambda d: (-d.confidence, d.start - d.end, d.start))
+def _rank(detection: Detection) -> tuple[float, int, int]:
+    return -detection.confidence, detection.start - detection.end, detection.start
+
+
+def _resolve_ranked(detections: list[Detection]) -> list[Detection]:
+    """Keep the most confident (then longest) detection wherever several overlap, in text order."""
     starts: list[int] = []
     kept: list[Detection] = []
-    for detection in ranked:
+    for detection in sorted(detections, key=_rank):
         slot = bisect.bisect_left(starts, detection.start)
         if slot > 0 and kept[slot - 1].end > detection.start:
             continue
@@ -30,18 +37,43 @@ def _resolve(detections: list[Detection]) -> list[Detection]:
     return kept
 
 
+def _resolve(detections: list[Detection]) -> list[Detection]:
+    """Keep the most confident (then longest) detection wherever several overlap.
+
+    Only runs of mutually overlapping detections need ranking; the rest are kept as they are.
+    """
+    if any(detection.end <= detection.start for detection in detections):
+        return _resolve_ranked(detections)
+    kept: list[Detection] = []
+    cluster: list[Detection] = []
+    reach = -1
+    for detection in sorted(detections, key=_START):
+        if detection.start < reach:
+            cluster.append(detection)
+            reach = max(reach, detection.end)
+            continue
+        kept.extend(cluster if len(cluster) == 1 else _resolve_ranked(cluster))
+        cluster = [detection]
+        reach = detection.end
+    kept.extend(cluster if len(cluster) == 1 else _resolve_ranked(cluster))
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _judges() -> dict[str, Callable[[str, Candidate, Layout], Detection | None]]:
+    """Map every compiled rule to its judge: values by validator, field names and cue words by context."""
+    judges: dict[str, Callable[[str, Candidate, Layout], Detection | None]] = dict.fromkeys(pattern_rules(), judge_cue)
+    judges.update(JUDGES)
+    judges["key"] = judge_key
+    return judges
+
+
 def detect_with_layout(text: str, layout: Layout, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Detection]:
     """Return non-overlapping detections in `text` whose tables are described by `layout`, in text order."""
     detections: list[Detection] = []
+    judges = _judges()
     for cand in find_candidates(text):
-        rule = cand.pattern.rule
-        judge = JUDGES.get(rule)
-        if judge is not None:
-            found = judge(text, cand, layout)
-        elif rule == "key":
-            found = judge_key(text, cand, layout)
-        else:
-            found = judge_cue(text, cand, layout)
+        found = judges[cand.pattern.rule](text, cand, layout)
         if found is not None:
             detections.append(found)
     detections.extend(judge_cells(text, layout))

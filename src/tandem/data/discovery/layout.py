@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _HEADER_CELL = re.compile(r"[A-Za-z_][\w .#()/-]{0,50}")
 _DELIMITERS = (",", "\t", ";", "|")
+# A field up to the next delimiter outside double quotes (an unclosed quote runs to the end of the line).
+_QUOTED_FIELD = {d: re.compile(f'(?:[^"{re.escape(d)}]|"[^"]*"?)*') for d in _DELIMITERS}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cell:
     """One table cell: its span in the text, its column name and its row number (1 = first data row)."""
 
@@ -35,6 +37,8 @@ class Layout:
 
     def cell_at(self, offset: int) -> Cell | None:
         """Return the cell containing `offset`, if it lies in a table."""
+        if not self._starts:
+            return None
         slot = bisect.bisect_right(self._starts, offset) - 1
         if slot >= 0 and offset <= self.cells[slot].end:
             return self.cells[slot]
@@ -49,15 +53,15 @@ def _split_fields(line: str, delimiter: str) -> list[tuple[int, int]]:
             spans.append((position, position + len(part)))
             position += len(part) + 1
         return spans
-    spans, start, quoted = [], 0, False
-    for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == delimiter and not quoted:
-            spans.append((start, index))
-            start = index + 1
-    spans.append((start, len(line)))
-    return spans
+    field = _QUOTED_FIELD[delimiter]
+    spans, start = [], 0
+    while True:
+        match = field.match(line, start)  # always matches: a field may be empty
+        end = match.end() if match else start
+        spans.append((start, end))
+        if end >= len(line):
+            return spans
+        start = end + 1
 
 
 def _header(line: str) -> tuple[str, list[str]] | None:
@@ -71,26 +75,25 @@ def _header(line: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def _add_table(layout: Layout, text: str, block_start: int, lines: list[str], delimiter: str, names: list[str]) -> None:
-    offset = block_start + len(lines[0]) + 1
-    for row, line in enumerate(lines[1:], start=1):
-        spans = _split_fields(line, delimiter)
+def _add_table(
+    layout: Layout, start: int, lines: list[str], names: list[str], rows: list[list[tuple[int, int]]]
+) -> None:
+    offset = start + len(lines[0]) + 1
+    cells, starts = layout.cells, layout._starts
+    for row, (line, spans) in enumerate(zip(lines[1:], rows, strict=True), start=1):
         if len(spans) == len(names):
             for (a, b), name in zip(spans, names, strict=True):
-                layout.add(Cell(offset + a, offset + b, name, row))
+                cells.append(Cell(offset + a, offset + b, name, row))
+                starts.append(offset + a)
         offset += len(line) + 1
 
 
-def _table_block(lines: list[str]) -> tuple[str, list[str]] | None:
-    if len(lines) < 2:
-        return None
-    found = _header(lines[0])
-    if found is None:
-        return None
-    delimiter, names = found
-    rows = [line for line in lines[1:] if line.strip()]
-    fitting = sum(1 for line in rows if len(_split_fields(line, delimiter)) == len(names))
-    return (delimiter, names) if rows and fitting >= max(1, len(rows) * 0.8) else None
+def _table_rows(lines: list[str], delimiter: str, names: list[str]) -> list[list[tuple[int, int]]] | None:
+    """Return the field spans of every line after the header when most non-blank ones fit the header."""
+    rows = [_split_fields(line, delimiter) for line in lines[1:]]
+    filled = [spans for line, spans in zip(lines[1:], rows, strict=True) if line.strip()]
+    fitting = sum(1 for spans in filled if len(spans) == len(names))
+    return rows if filled and fitting >= max(1, len(filled) * 0.8) else None
 
 
 def find_layout(text: str, delimited: bool = False) -> Layout:
@@ -113,9 +116,11 @@ def find_layout(text: str, delimited: bool = False) -> Layout:
         stripped = block.lstrip("\n")
         if not stripped or stripped[0] in "{[<":
             continue
-        start = block_start + len(block) - len(stripped)
+        header = _header(stripped.partition("\n")[0])
+        if header is None or "\n" not in stripped:
+            continue  # most blocks are prose, logs or JSON: split them only when they open with a header
         lines = stripped.split("\n")
-        found = _table_block(lines)
-        if found is not None:
-            _add_table(layout, text, start, lines, *found)
+        rows = _table_rows(lines, *header)
+        if rows is not None:
+            _add_table(layout, block_start + len(block) - len(stripped), lines, header[1], rows)
     return layout

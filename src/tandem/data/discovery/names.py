@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
+from .context import match_reversed, reversed_before
 from .findings import Detection
 from .layout import Layout
-from .types import EntityType as T
+from .types import Member as M
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĪĮİĴĶĹĻĽŁŃŅŇŌŐŒŔŖŘŚŜŞŠŢŤŦŪŮŰŲŴŶŸŹŻŽ"
 _LOWER = "a-zß-öø-ÿā-žœ"
-_TOKEN = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"
+_TOKEN_REST = rf"[{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"
+_TOKEN = rf"[{_UPPER}]{_TOKEN_REST}"
 _PARTICLE = r"(?:de|da|di|del|della|der|den|van|von|le|la|du|dos|das|ter|ten|bin|al|y|zu)"
-_RUN = re.compile(rf"(?<![\w@.])({_TOKEN}(?:[ ](?:{_PARTICLE}[ ])?{_TOKEN}){{0,3}})(?![\w@])")
+# The look-behind follows the first capital so that the regex engine can skip ahead to capitals.
+_RUN = re.compile(rf"([{_UPPER}](?<![\w@.][{_UPPER}]){_TOKEN_REST}(?:[ ](?:{_PARTICLE}[ ])?{_TOKEN}){{0,3}})(?![\w@])")
 
 # Words that open a sentence or a title but are not part of the name that follows them.
 _LEADING = frozenset(
@@ -22,14 +25,19 @@ _LEADING = frozenset(
      "regards", "best", "cheers", "identity", "reference", "part", "during", "attached", "yes", "no", "ok", "so",
      "if", "when", "then", "today", "yesterday", "tomorrow", "nurse", "doctor", "manager", "mx", "signed", "call"}
 )  # fmt: skip
-_STRONG_BEFORE = re.compile(
-    r"(?:\b(?:patient|customer|client|employee|applicant|member|candidate|hire|contact|tenant|resident|guest|"
-    r"student|user|dear|hi|hello|hey|thanks|mr|mrs|ms|miss|dr|prof|mx|call|cc|attn|name|named|nurse|doctor|"
-    r"manager|colleague|spoke with|signed by|approved by|reported by|requested by|assigned to|sent by|"
-    r"verification for|that|according to)\b[.:,]?\s*)$",
-    re.IGNORECASE,
+# Cue words and phrases that end right before a name; matched reversed at the start of the reversed window.
+_STRONG_WORDS = (
+    "patient", "customer", "client", "employee", "applicant", "member", "candidate", "hire", "contact", "tenant",
+    "resident", "guest", "student", "user", "dear", "hi", "hello", "hey", "thanks", "mr", "mrs", "ms", "miss", "dr",
+    "prof", "mx", "call", "cc", "attn", "name", "named", "nurse", "doctor", "manager", "colleague", "spoke with",
+    "signed by", "approved by", "reported by", "requested by", "assigned to", "sent by", "verification for", "that",
+    "according to",
+)  # fmt: skip
+_WEAK_WORDS = ("for", "by", "with", "from", "and", "to", "of")
+_STRONG_BEFORE_REVERSED = re.compile(
+    r"\s*[.:,]?\b(?:" + "|".join(word[::-1] for word in _STRONG_WORDS) + r")\b", re.IGNORECASE
 )
-_WEAK_BEFORE = re.compile(r"(?:\b(?:for|by|with|from|and|to|of)\s)$")
+_WEAK_BEFORE_REVERSED = re.compile(r"\s(?:" + "|".join(word[::-1] for word in _WEAK_WORDS) + r")\b")
 _AFTER = re.compile(
     r"^(?:\s(?:was|is|has|had|will|would|should|can|could|did|does|starts?|started|joined|disputed|passed|said|"
     r"says|called|reported|requested|asked|wrote|emailed|confirmed|signed|paid|left|moved|needs|lives|born|"
@@ -41,7 +49,8 @@ _COMPANY_AFTER = re.compile(
     r"^(?:,?\s(?:Inc|LLC|Ltd|PLC|plc|GmbH|AG|SA|Corp|Co|Group|Holdings|Partners|Bank|University|Hospital|Clinic|"
     r"Foundation|Associates)\b|,\s[A-Z]\w+(?:,\s[A-Z]\w+)*,?\sand\s[A-Z]|\sand\s(?:Sons|[A-Z]\w+\b(?!\s[a-z])))"
 )
-_COMPANY_BEFORE = re.compile(r"(?:[A-Z]\w+,\s(?:[A-Z]\w+,\s)*|[A-Z]\w+,?\sand\s)$")
+# `Acme, Baker, ` or `Smith and ` before the run (a list of company names), reversed.
+_COMPANY_BEFORE_REVERSED = re.compile(r"(?:\s,\w+[A-Z])+|\sdna\s,?\w+[A-Z]")
 _NOT_NAME_WORDS = frozenset(
     {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
      "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
@@ -60,29 +69,39 @@ def _strip_leading(words: list[str]) -> int:
 
 
 def _is_person(text: str, start: int, end: int, words: int) -> bool:
-    before = text[max(0, start - 40) : start]
+    before = reversed_before(text, start, 40)
     after = text[end : end + 30]
-    if _COMPANY_AFTER.match(after) or _COMPANY_BEFORE.search(before):
-        return False
-    if _STRONG_BEFORE.search(before):
-        return True
-    if words >= 2 and (_WEAK_BEFORE.search(before) or _AFTER.match(after)):
-        return True
-    return words == 1 and _AFTER.match(after) is not None and after[:2] in (", ", " (")
+    if words == 1:
+        supported = (after[:2] in (", ", " (") and _AFTER.match(after) is not None) or bool(
+            match_reversed(_STRONG_BEFORE_REVERSED, before)
+        )
+    else:
+        supported = bool(
+            _AFTER.match(after)
+            or match_reversed(_WEAK_BEFORE_REVERSED, before)
+            or match_reversed(_STRONG_BEFORE_REVERSED, before)
+        )
+    return supported and not (_COMPANY_AFTER.match(after) or match_reversed(_COMPANY_BEFORE_REVERSED, before))
 
 
 def find_names(text: str, layout: Layout) -> list[Detection]:
     """Return person names in prose that a nearby cue word supports."""
     found: list[Detection] = []
     for match in _RUN.finditer(text):
-        words = match.group(1).split(" ")
-        skip = _strip_leading(words)
-        if skip == len(words):
-            continue
-        start = match.start() + sum(len(word) + 1 for word in words[:skip])
-        kept = words[skip:]
-        if any(word in _NOT_NAME_WORDS for word in kept) or layout.cell_at(start) is not None:
-            continue
-        if _is_person(text, start, match.end(), len(kept)):
-            found.append(Detection(T.PERSON, start, match.end(), 0.75, "prose_name"))
+        run = match.group(1)
+        start, end = match.span()
+        if " " in run:
+            words = run.split(" ")
+            skip = _strip_leading(words)
+            if skip == len(words) or not _NOT_NAME_WORDS.isdisjoint(words[skip:]):
+                continue
+            if skip:
+                start += len(" ".join(words[:skip])) + 1
+            kept = len(words) - skip
+        elif run.lower() in _LEADING or run in _NOT_NAME_WORDS:
+            continue  # a single word, the common case: a capital opening a sentence
+        else:
+            kept = 1
+        if layout.cell_at(start) is None and _is_person(text, start, end, kept):
+            found.append(Detection(M.PERSON, start, end, 0.75, "prose_name"))
     return found

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .context import key_words
+
 
 class Boundary(StrEnum):
     """What may not touch a candidate on one side."""
@@ -27,11 +29,23 @@ class Pattern:
     left: Boundary = Boundary.WORD
     right: Boundary = Boundary.WORD
     caseless: bool = False
+    # True when every character the left boundary blocks could itself start the match, so that the leftmost
+    # start of a match is never blocked: the boundary is then compiled into the expression (which Hyperscan
+    # scans much faster) without changing any result.
+    left_implied: bool = False
+    # When `regex` is a looser prefilter: the value's true shape (a plain `re` expression) and its longest
+    # match; its leftmost match ending where the prefilter's match ends gives the start.
+    shape: str = ""
+    shape_width: int = 0
 
 
 _SEP = r"[ .-]"
 VALUE_PATTERNS: tuple[Pattern, ...] = (
-    Pattern("email", r"[A-Za-z0-9_%+-][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"),
+    Pattern(
+        "email",
+        r"[A-Za-z0-9_%+-][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",
+        left_implied=True,
+    ),
     Pattern("phone_us", rf"(?:\+?1{_SEP}?)?(?:\([2-9]\d\d\)\s?|[2-9]\d\d{_SEP})[2-9]\d\d{_SEP}\d{{4}}", Boundary.WORD),
     Pattern("phone_intl", r"\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,6}", Boundary.WORD, Boundary.ALNUM_DOT),
     Pattern("ssn_dashed", r"\d{3}-\d{2}-\d{4}"),
@@ -48,12 +62,18 @@ VALUE_PATTERNS: tuple[Pattern, ...] = (
     Pattern("jwt", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
 
-# A field name followed by `:` or `=`: JSON, YAML, logs (`dob=`), env files, XML attributes.
+# A field name followed by `:` or `=`: JSON, YAML, logs (`dob=`), env files, XML attributes. Only names that
+# contain a typed token (`dob`, `passport`, `name`, ...; separators and case aside) can announce a type, so
+# Hyperscan reports only those: most field names in logs and JSON cost nothing.
+_KEY_WORDS = "|".join("[_.-]*".join(word) for word in sorted(key_words()))
 KEY_PATTERN = Pattern(
     "key",
-    r"[A-Za-z_][A-Za-z0-9_.-]{0,60}[\"']?[ \t]?[:=]",
+    rf"(?:[A-Za-z_][A-Za-z0-9_.-]*)?(?:{_KEY_WORDS})[A-Za-z0-9_.-]*[\"']?[ \t]?[:=]",
     Boundary.WORD,
     Boundary.NONE,
+    caseless=True,
+    shape=r"[A-Za-z_][A-Za-z0-9_.-]{0,60}[\"']?[ \t]?[:=]",
+    shape_width=64,
 )
 
 # Words in prose after which a value of a context-only type follows within a few words.

@@ -28,6 +28,29 @@ class EntityType(StrEnum):
     SECRET = "SECRET"  # noqa: S105 - a type name, not a credential
 
 
+class Member:
+    """The members as plain class attributes, for hot paths: `EntityType.X` costs ~0.2 µs in CPython 3.11."""
+
+    PERSON = EntityType.PERSON
+    EMAIL = EntityType.EMAIL
+    PHONE = EntityType.PHONE
+    US_SSN = EntityType.US_SSN
+    US_ITIN = EntityType.US_ITIN
+    CREDIT_CARD = EntityType.CREDIT_CARD
+    IBAN = EntityType.IBAN
+    IP_ADDRESS = EntityType.IP_ADDRESS
+    DATE_OF_BIRTH = EntityType.DATE_OF_BIRTH
+    US_PASSPORT = EntityType.US_PASSPORT
+    US_DRIVER_LICENSE = EntityType.US_DRIVER_LICENSE
+    MEDICAL_RECORD_NUMBER = EntityType.MEDICAL_RECORD_NUMBER
+    AWS_ACCESS_KEY_ID = EntityType.AWS_ACCESS_KEY_ID
+    AWS_SECRET_ACCESS_KEY = EntityType.AWS_SECRET_ACCESS_KEY
+    GITHUB_TOKEN = EntityType.GITHUB_TOKEN
+    PRIVATE_KEY = EntityType.PRIVATE_KEY
+    JWT = EntityType.JWT
+    SECRET = EntityType.SECRET
+
+
 SECRET_TYPES = frozenset(
     {
         EntityType.AWS_ACCESS_KEY_ID,

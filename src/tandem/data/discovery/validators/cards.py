@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # (low prefix, high prefix, allowed lengths, brand); prefixes compared on the same number of digits.
 _RANGES: tuple[tuple[str, str, tuple[int, ...], str], ...] = (
     ("4", "4", (13, 16, 19), "visa"),
@@ -22,10 +24,14 @@ _RANGES: tuple[tuple[str, str, tuple[int, ...], str], ...] = (
     ("2200", "2204", (16, 17, 18, 19), "mir"),
 )
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_DOUBLED_CHAR = str.maketrans("0123456789", "".join(str(value) for value in _DOUBLED))
 
 
 def luhn_ok(digits: str) -> bool:
     """Return whether a digit string passes the Luhn (mod 10) check."""
+    if digits.isascii():
+        # Every second digit from the right is doubled (and its digits summed): a character mapping.
+        return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_DOUBLED_CHAR)))) % 10 == 0
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = ord(char) - 48
@@ -35,9 +41,14 @@ def luhn_ok(digits: str) -> bool:
 
 def card_brand(digits: str) -> str | None:
     """Name the issuer whose IIN range and length fit `digits`, if any."""
-    size = len(digits)
+    return _brand(digits[:4], len(digits))
+
+
+@lru_cache(maxsize=4096)
+def _brand(prefix: str, size: int) -> str | None:
+    # Ranges compare at most four leading digits, so the brand depends on those and the length only.
     for low, high, lengths, brand in _RANGES:
-        if size in lengths and low <= digits[: len(low)] <= high:
+        if size in lengths and low <= prefix[: len(low)] <= high:
             return brand
     return None
 

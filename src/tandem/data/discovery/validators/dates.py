@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from functools import lru_cache
 
 _MONTHS = {
     name: index
@@ -34,12 +36,18 @@ DATE_PATTERN = re.compile(
 _MIN_YEAR = 1900
 
 
+@lru_cache(maxsize=1)
+def _today(second: int) -> dt.date:
+    # `date.today()` converts the clock to local time on every call; once a second is enough.
+    return dt.date.today()
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         born = dt.date(year, month, day)
     except ValueError:
         return False
-    return year >= _MIN_YEAR and born <= dt.date.today()
+    return year >= _MIN_YEAR and born <= _today(int(time.time()))
 
 
 def _full_year(text: str) -> int:
@@ -52,17 +60,16 @@ def _full_year(text: str) -> int:
 
 
 def _from_match(match: re.Match[str]) -> bool:
-    groups = match.groupdict()
-    if groups["y1"]:
-        return _valid(int(groups["y1"]), int(groups["m1"]), int(groups["d1"]))
-    if groups["y2"]:
-        year, first, second = _full_year(groups["y2"]), int(groups["a2"]), int(groups["b2"])
+    if match["y1"]:
+        return _valid(int(match["y1"]), int(match["m1"]), int(match["d1"]))
+    if match["y2"]:
+        year, first, second = _full_year(match["y2"]), int(match["a2"]), int(match["b2"])
         # Month-first (US) or day-first (most of the world): either reading makes it a date.
         return _valid(year, first, second) or _valid(year, second, first)
-    word = groups["mw3"] or groups["mw4"]
+    word = match["mw3"] or match["mw4"]
     month = _MONTHS.get(word.lower().rstrip("."), 0)
-    day = int(groups["d3"] or groups["d4"])
-    return _valid(int(groups["y3"] or groups["y4"]), month, day)
+    day = int(match["d3"] or match["d4"])
+    return _valid(int(match["y3"] or match["y4"]), month, day)
 
 
 def parse_birth_date(value: str) -> bool:

@@ -15,11 +15,19 @@ _LENGTHS = {
 }  # fmt: skip
 
 
+# Letters count as 10 (A) to 35 (Z) in the mod-97 check.
+_LETTER_VALUES = str.maketrans({chr(code): str(code - 55) for code in range(ord("A"), ord("Z") + 1)})
+
+
 def is_iban(value: str) -> bool:
     """Return whether `value` (electronic or space-grouped print form) is a valid IBAN."""
     compact = value.replace(" ", "").upper()
     if _LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit() or not compact.isalnum():
         return False
     rearranged = compact[4:] + compact[:4]
-    number = "".join(str(int(char, 36)) for char in rearranged)
+    number = (
+        rearranged.translate(_LETTER_VALUES)
+        if rearranged.isascii()
+        else "".join(str(int(char, 36)) for char in rearranged)
+    )
     return int(number) % 97 == 1

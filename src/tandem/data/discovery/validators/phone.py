@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import phonenumberutil as _util
+from phonenumbers.phonemetadata import PhoneMetadata
+
+_NON_DIGITS = re.compile(r"[^0-9]")
+# `phonenumbers.parse` spends most of its time on generic input handling that a bare `+digits` string
+# does not need; its number-specific steps are replayed directly when the library still has them
+# (tests/data/discovery/test_validators.py checks that both paths agree).
+_STRIP_PREFIX = getattr(_util, "_maybe_strip_national_prefix_carrier_code", None)
+_TEST_LENGTH = getattr(_util, "_test_number_length", None)
+_RESULT = _util.ValidationResult
+_KEEP_STRIPPED = (_RESULT.TOO_SHORT, _RESULT.IS_POSSIBLE_LOCAL_ONLY, _RESULT.INVALID_LENGTH)
+_POSSIBLE = (_RESULT.IS_POSSIBLE, _RESULT.IS_POSSIBLE_LOCAL_ONLY)
 
 
 def _nanp_ok(digits: str) -> bool:
@@ -13,8 +26,7 @@ def _nanp_ok(digits: str) -> bool:
     return area[0] >= "2" and exchange[0] >= "2" and area[1:] != "11"
 
 
-@lru_cache(maxsize=4096)
-def _international_ok(compact: str) -> bool:
+def _parsed_ok(compact: str) -> bool:
     try:
         number = phonenumbers.parse(compact, None)
     except phonenumbers.NumberParseException:
@@ -24,9 +36,38 @@ def _international_ok(compact: str) -> bool:
     return phonenumbers.is_possible_number(number)
 
 
+def _replayed_ok(digits: str) -> bool | None:
+    """Return `phonenumbers`' verdict on `+digits` (ASCII digits only), or None where it must parse."""
+    if _STRIP_PREFIX is None or _TEST_LENGTH is None or len(digits) <= 2 or digits[0] == "0":
+        return None
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return False
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, phonenumbers.region_code_for_country_code(code))
+    national = digits[size:]
+    if metadata is None or len(national) < 2:
+        return None if metadata is None else False
+    stripped = _STRIP_PREFIX(national, metadata)[1]
+    if _TEST_LENGTH(stripped, metadata) not in _KEEP_STRIPPED:
+        national = stripped
+    if not 2 <= len(national) <= 17:
+        return False
+    return _TEST_LENGTH(national, metadata) in _POSSIBLE
+
+
+@lru_cache(maxsize=4096)
+def _international_ok(compact: str) -> bool:
+    replayed = _replayed_ok(compact[1:]) if compact[1:].isdigit() and compact[1:].isascii() else None
+    return _parsed_ok(compact) if replayed is None else replayed
+
+
 def is_phone(value: str) -> bool:
     """Return whether `value` is a US (NANP) or `+`-prefixed international phone number."""
-    digits = "".join(char for char in value if char.isdigit())
+    ascii_digits = value.isascii()
+    digits = _NON_DIGITS.sub("", value) if ascii_digits else "".join(char for char in value if char.isdigit())
     if value.startswith("+"):
         if digits.startswith("1"):
             return len(digits) == 11 and _nanp_ok(digits[1:])

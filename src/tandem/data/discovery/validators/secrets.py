@@ -6,11 +6,14 @@ import base64
 import binascii
 import json
 import math
+import re
 import zlib
 from collections import Counter
 
 # GitHub encodes the token's CRC32 in base62 with digits first, then upper case, then lower case.
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_AWS_SECRET_CHARS = re.compile(r"[A-Za-z0-9/+]*")
+_DIGIT = re.compile(r"[0-9]")
 _PLACEHOLDERS = frozenset({"changeme", "password", "secret", "example", "redacted", "none", "null", "true", "false"})
 
 
@@ -40,9 +43,18 @@ def github_checksum_ok(token: str) -> bool:
 
 def is_aws_secret(value: str) -> bool:
     """Return whether `value` has the shape of an AWS secret access key (40 base64 chars, mixed classes)."""
-    if len(value) != 40 or not all(char.isalnum() or char in "/+" for char in value):
+    if len(value) != 40:
         return False
-    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value)))
+    if value.isascii():
+        if _AWS_SECRET_CHARS.fullmatch(value) is None:
+            return False
+        classes = (value.upper() != value) + (value.lower() != value) + (_DIGIT.search(value) is not None)
+    elif not all(char.isalnum() or char in "/+" for char in value):
+        return False
+    else:
+        classes = sum(
+            (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
+        )
     return classes >= 2 and shannon_entropy(value) > 3.5
 
 
