@@ -17,7 +17,9 @@ from types import ModuleType
 from bench.data.baselines import Engine, datafog_engine, presidio_engine
 from tandem.data.discovery import VALIDATED_TYPES, detect
 
-CORPUS_DIR = Path(os.environ.get("TANDEM_PII_DEV", "/work/shared/data/pii-dev"))
+CORPUS_DIR = Path(
+    os.environ.get("TANDEM_PII_DEV", str(Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pii-dev"))
+)
 # Presidio is ~100x slower; score it on a prefix of the corpus unless asked for all of it.
 PRESIDIO_DOCS = int(os.environ.get("TANDEM_BENCH_PRESIDIO_DOCS", "150"))
 # Timed passes per engine, best kept: on a busy shared machine one pass mostly measures the neighbours.

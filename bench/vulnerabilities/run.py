@@ -30,7 +30,7 @@ from tandem.vulnerabilities.feeds.cpe import name_matches
 from tandem.vulnerabilities.feeds.versions import version_key
 
 SEED = 7
-SHARED = Path("/work/shared/data/vuln")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "vuln"
 LOCAL = Path(__file__).parents[2] / "tests" / "vulnerabilities" / "data"
 M = int(os.environ.get("TANDEM_BENCH_VULN_M", "30000"))
 N = int(os.environ.get("TANDEM_BENCH_VULN_N", "1000"))
