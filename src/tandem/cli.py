@@ -128,6 +128,14 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
         say(f"  {username:<12} {role:<17} {password}")
 
 
+def _with_format_flags(args: list[str]) -> list[str]:
+    """Accept `--json` and `--csv` on list commands as short forms of `--format json|csv`."""
+    out: list[str] = []
+    for arg in args:
+        out += ["--format", arg[2:]] if arg in ("--json", "--csv") else [arg]
+    return out
+
+
 def main() -> None:
     """Run the CLI: errors end in one clear line and a non-zero exit; --debug shows the traceback."""
     logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -139,7 +147,7 @@ def main() -> None:
             app.add_typer(manifest.cli, name=manifest.name)
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        app(args=_with_format_flags(sys.argv[1:]), standalone_mode=False)
     except click.exceptions.Abort:
         err_console.print("aborted")
         sys.exit(1)

@@ -36,7 +36,7 @@ def test_users_lifecycle_and_output_formats(home: Path) -> None:
     dana = next(u for u in as_json if u["username"] == "dana")
     assert dana["roles"] == "ciso@CLI Org" and dana["active"] is True
     assert run(home, "users", "disable", "dana").returncode == 0
-    rows = list(csv.DictReader(io.StringIO(run(home, "users", "list", "--format", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(run(home, "users", "list", "--csv").stdout)))
     assert next(r for r in rows if r["username"] == "dana")["active"] == "False"
     bad_role = run(home, "users", "grant", "dana", "emperor")
     assert bad_role.returncode == 2 and bad_role.stderr.startswith("error: ") and "unknown role" in bad_role.stderr
@@ -68,7 +68,7 @@ def test_job_in_the_foreground_shows_progress_and_result(home: Path) -> None:
     result = run(home, "jobs", "run", "audit.verify_chain", "--wait")
     assert result.returncode == 0, result.stderr
     assert "succeeded" in result.stdout and '"ok": true' in result.stdout
-    listed = json.loads(run(home, "jobs", "list", "--format", "json").stdout)
+    listed = json.loads(run(home, "jobs", "list", "--json").stdout)
     assert listed[0]["status"] == "succeeded"
     unknown = run(home, "jobs", "run", "no.such_job")
     assert unknown.returncode == 2 and "unknown job" in unknown.stderr

@@ -29,7 +29,7 @@ class Format(StrEnum):
 
 def format_option() -> Any:
     """The --json/--csv switches every list command takes."""
-    return typer.Option(Format.table, "--format", "-f", help="table, json or csv")
+    return typer.Option(Format.table, "--format", "-f", help="table, json or csv (or just --json / --csv)")
 
 
 def emit(
