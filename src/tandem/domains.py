@@ -7,7 +7,7 @@ import importlib
 from tandem.platform.manifest import Manifest
 
 # Lowest first (ARCHITECTURE.md §4). Each name is a package with a manifest.py exposing MANIFEST.
-DOMAINS: list[str] = ["inventory", "compliance"]
+DOMAINS: list[str] = ["inventory", "data", "vulnerabilities", "compliance", "monitoring", "risk"]
 
 
 def load_manifests() -> list[Manifest]:
