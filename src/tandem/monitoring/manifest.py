@@ -1,0 +1,29 @@
+"""What monitoring plugs into Tandem: routers, the CLI group, navigation, the scan job, migrations, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tandem.monitoring import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.monitoring import api, cli, web
+from tandem.monitoring import jobs as _jobs  # noqa: F401 - registers the scan import job
+from tandem.monitoring.demo import load_demo
+from tandem.platform.manifest import Manifest, NavItem
+
+HERE = Path(__file__).parent
+SECTION = "Security"
+
+MANIFEST = Manifest(
+    name="monitoring",
+    api_routers=[api.router],
+    cli=cli.app,
+    web_routers=[web.router],
+    nav=[
+        NavItem("Network scans", "/monitoring/scans", "monitoring.view", SECTION),
+        NavItem("Network findings", "/monitoring/findings", "monitoring.view", SECTION),
+        NavItem("Shadow IT", "/monitoring/shadow-it", "monitoring.view", SECTION),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)

@@ -1,0 +1,74 @@
+"""SQL of the monitoring domain: scans, findings, discovered hosts, and the inventory's address index."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from tandem.inventory.models import Asset
+from tandem.monitoring.models import DiscoveredHost, Scan, ScanFinding
+from tandem.platform.db.repository import Repository
+
+
+class ScanRepository(Repository[Scan]):
+    model = Scan
+    view_action = "monitoring.view"
+
+
+class FindingRepository(Repository[ScanFinding]):
+    model = ScanFinding
+    view_action = "monitoring.view"
+
+
+class HostRepository(Repository[DiscoveredHost]):
+    model = DiscoveredHost
+    view_action = "monitoring.view"
+
+
+def asset_index(session: Session) -> dict[str, uuid.UUID]:
+    """Map every inventory asset's IP, MAC and hostname (lower-case) to its id."""
+    index: dict[str, uuid.UUID] = {}
+    rows = session.execute(select(Asset.id, Asset.hostname, Asset.ip_addresses, Asset.mac_addresses))
+    for asset_id, hostname, ips, macs in rows:
+        for key in [hostname, *(ips or []), *(macs or [])]:
+            if key:
+                index.setdefault(str(key).lower(), asset_id)
+    return index
+
+
+def previous_scan(session: Session, org_unit_id: uuid.UUID, target: str, before: Any) -> Scan | None:
+    """Return the latest earlier scan of the same target in the same unit."""
+    stmt = (
+        select(Scan)
+        .where(Scan.org_unit_id == org_unit_id, Scan.target == target, Scan.created_at < before)
+        .order_by(Scan.created_at.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
+
+
+def discovered(session: Session, org_unit_id: uuid.UUID, addresses: Sequence[str]) -> dict[str, DiscoveredHost]:
+    """Return the unit's discovered hosts with these addresses."""
+    if not addresses:
+        return {}
+    stmt = select(DiscoveredHost).where(
+        DiscoveredHost.org_unit_id == org_unit_id, DiscoveredHost.address.in_(list(addresses))
+    )
+    return {h.address: h for h in session.scalars(stmt)}
+
+
+def findings_of(session: Session, scan_id: uuid.UUID) -> Sequence[ScanFinding]:
+    """Return a scan's findings, most severe first."""
+    order = {s: i for i, s in enumerate(("critical", "high", "medium", "low", "info"))}
+    rows = session.scalars(select(ScanFinding).where(ScanFinding.scan_id == scan_id)).all()
+    return sorted(rows, key=lambda f: (order.get(f.severity, 9), f.host, f.port or 0, f.rule))
+
+
+def add_findings(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert a scan's findings in one executemany."""
+    if rows:
+        session.execute(cast(Table, ScanFinding.__table__).insert(), rows)

@@ -1,0 +1,125 @@
+"""`tandem vulnerabilities`: import feeds, match the inventory, list and triage findings."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import typer
+
+from tandem.platform.auth.principal import CONSOLE
+from tandem.platform.cli.context import cli_uow
+from tandem.platform.cli.jobs import run_in_foreground
+from tandem.platform.cli.output import Format, emit, format_option, say
+from tandem.platform.config import get_settings
+from tandem.platform.db.paging import PageRequest
+from tandem.platform.safety.uploads import read_limited
+from tandem.vulnerabilities import ingest, service
+from tandem.vulnerabilities.schemas import FindingRead, FindingStatusIn
+
+app = typer.Typer(help="Vulnerability feeds (NVD, KEV, EPSS, OSV), matching and findings.", no_args_is_help=True)
+COLUMNS = ["id", "priority_label", "advisory_id", "component", "cvss", "epss_percentile", "confidence", "status"]
+
+
+def _queue_and_maybe_wait(job_id: uuid.UUID, wait: bool) -> None:
+    if not wait:
+        say(f"queued job {job_id}; follow it with `tandem jobs show {job_id}`")
+        return
+    run_in_foreground(job_id)
+
+
+@app.command("import-feed")
+def import_feed(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    kind: str = typer.Option(..., "--kind", "-k", help="nvd, kev, epss or osv"),
+    wait: bool = typer.Option(False, "--wait", help="Run the import (and the delta match it queues) here now"),
+    match: bool = typer.Option(True, "--match/--no-match", help="Queue a delta match when records changed"),
+) -> None:
+    """Side-load a feed file (NVD CVE JSON 2.0, KEV JSON/CSV, EPSS CSV, OSV JSON; .gz accepted)."""
+    ingest.check_kind(kind)
+    with path.open("rb") as fh:
+        data = read_limited(fh, ingest.get_vulnerability_settings().max_feed_bytes, path.name)
+    with cli_uow() as session:
+        job_id = service.queue_feed_import(session, CONSOLE, kind, data, path.name, match).id
+    _queue_and_maybe_wait(job_id, wait)
+    if wait and match:
+        _run_queued_matches()
+
+
+def _run_queued_matches() -> None:
+    from sqlalchemy import select
+
+    from tandem.platform.jobs.models import Job
+
+    with cli_uow(readonly=True) as session:
+        queued = list(session.scalars(select(Job.id).where(
+            Job.name == "vulnerabilities.match_inventory", Job.status == "queued")))  # fmt: skip
+    for job_id in queued:
+        run_in_foreground(job_id)
+
+
+@app.command("fetch-feed")
+def fetch_feed(
+    kind: str = typer.Argument(..., help="kev or epss"),
+    wait: bool = typer.Option(False, "--wait", help="Run the import here now"),
+) -> None:
+    """Download KEV or EPSS through the outbound guard (needs TANDEM_VULNERABILITIES_FETCH_ENABLED=true)."""
+    data, name = ingest.fetch_feed(kind)
+    with cli_uow() as session:
+        job_id = service.queue_feed_import(session, CONSOLE, kind, data, name).id
+    _queue_and_maybe_wait(job_id, wait)
+
+
+@app.command()
+def match(
+    wait: bool = typer.Option(False, "--wait", help="Run the pass here now"),
+    full: bool = typer.Option(False, "--full", help="Match everything, not only what changed"),
+) -> None:
+    """Match the inventory's software (CPE / purl) against the stored advisories."""
+    with cli_uow() as session:
+        job_id = service.queue_match(session, CONSOLE, "full" if full else "delta").id
+    _queue_and_maybe_wait(job_id, wait)
+
+
+@app.command()
+def findings(
+    status: str = typer.Option("open", help="open, accepted, fixed, false_positive or any"),
+    kev: bool = typer.Option(False, "--kev", help="KEV findings only"),
+    tier: int | None = typer.Option(None, help="Priority tier 1–4"),
+    limit: int = typer.Option(50, help="How many rows (1–500)"),
+    fmt: Format = format_option(),
+) -> None:
+    """List findings, most urgent first."""
+    params = {"limit": str(limit)}
+    if status != "any":
+        params["status"] = status
+    if kev:
+        params["kev"] = "true"
+    if tier is not None:
+        params["priority_tier"] = str(tier)
+    with cli_uow(readonly=True) as session:
+        page = service.list_findings(session, CONSOLE, PageRequest.parse(service.FINDING_SPEC, params))
+        rows = [FindingRead.model_validate(f).model_dump() for f in page.items]
+    emit(rows, COLUMNS, fmt, "Vulnerability findings")
+
+
+@app.command("set-status")
+def set_status(
+    finding_id: uuid.UUID = typer.Argument(...),
+    status: str = typer.Argument(..., help="open, accepted, fixed or false_positive"),
+    reason: str = typer.Option("", "--reason", help="Why (needed for accepted and false_positive)"),
+) -> None:
+    """Triage a finding."""
+    body = FindingStatusIn.model_validate({"status": status, "reason": reason})
+    with cli_uow() as session:
+        service.set_status(session, CONSOLE, finding_id, body)
+    say(f"finding {finding_id} is now {status}")
+
+
+@app.command()
+def feeds(fmt: Format = format_option()) -> None:
+    """Show stored record counts and the latest imports."""
+    with cli_uow(readonly=True) as session:
+        status = service.feed_status(session, CONSOLE)
+    say(", ".join(f"{k}: {v}" for k, v in status.counts.items()) + f" (upload limit {get_settings().max_upload_bytes})")
+    emit([i.model_dump() for i in status.imports], ["created_at", "kind", "file_name", "records", "changed"], fmt)

@@ -1,0 +1,28 @@
+"""What the vulnerabilities domain plugs into Tandem: routers, the CLI group, navigation, jobs, migrations, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tandem.platform.manifest import Manifest, NavItem
+from tandem.vulnerabilities import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.vulnerabilities import api, cli, web
+from tandem.vulnerabilities import jobs as _jobs  # noqa: F401 - registers the import and match jobs
+from tandem.vulnerabilities.demo import load_demo
+
+HERE = Path(__file__).parent
+SECTION = "Security"
+
+MANIFEST = Manifest(
+    name="vulnerabilities",
+    api_routers=[api.router],
+    cli=cli.app,
+    web_routers=[web.router],
+    nav=[
+        NavItem("Vulnerabilities", "/vulnerabilities", "vulnerabilities.view", SECTION),
+        NavItem("Feeds", "/vulnerabilities/feeds", "vulnerabilities.view", SECTION),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)

@@ -1,0 +1,129 @@
+"""API shapes of the vulnerabilities domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Status = Literal["open", "accepted", "fixed", "false_positive"]
+
+
+class FindingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    org_unit_id: uuid.UUID
+    software_id: uuid.UUID
+    asset_id: uuid.UUID | None
+    application_id: uuid.UUID | None
+    component: str
+    advisory_id: str
+    cve_id: str
+    cve_ids: list[str]
+    path: str
+    criterion: str
+    range: str
+    matched_version: str
+    steps: list[str]
+    platform: list[str]
+    confidence: float
+    cvss: float | None
+    kev: bool
+    kev_due: str
+    epss_percentile: float | None
+    priority_tier: int
+    priority_label: str
+    status: str
+    status_reason: str
+    status_by: str
+    status_at: dt.datetime | None
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+
+
+class FindingStatusIn(BaseModel):
+    """A triage decision; accepting a risk or calling a false positive needs a reason."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    status: Status
+    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+
+class KevRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    cve_id: str
+    name: str
+    date_added: str
+    due_date: str
+    ransomware: bool
+    required_action: str
+
+
+class EpssRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    cve_id: str
+    score: float
+    percentile: float
+    score_date: str
+    model_version: str
+
+
+class AdvisoryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    source: str
+    status: str
+    description: str
+    cvss: float | None
+    cvss_vector: str
+    severity: str
+    cwes: list[str]
+    aliases: list[str]
+    published: str | None
+    modified: str | None
+    kev: KevRead | None = None
+    epss: EpssRead | None = None
+
+
+class FeedImportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    file_name: str
+    version: str
+    records: int
+    changed: int
+    imported_by: str
+    created_at: dt.datetime
+
+
+class MatchRunRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    mode: str
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    advisories: int
+    items: int
+    found: int
+    new: int
+    closed: int
+
+
+class FeedStatus(BaseModel):
+    counts: dict[str, int]
+    imports: list[FeedImportRead]
+    last_match: MatchRunRead | None
+    fetch_enabled: bool
+
+
+class JobQueued(BaseModel):
+    job_id: uuid.UUID
+    name: str
