@@ -1,0 +1,29 @@
+"""What the risk domain plugs into Tandem: routers, the CLI group, navigation, the job, migrations, demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tandem.platform.manifest import Manifest, NavItem
+from tandem.risk import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.risk import api, cli, web
+from tandem.risk import jobs as _jobs  # noqa: F401 - registers risk.simulate
+from tandem.risk.demo import load_demo
+
+HERE = Path(__file__).parent
+SECTION = "Risk"
+
+MANIFEST = Manifest(
+    name="risk",
+    api_routers=[api.router],
+    cli=cli.app,
+    web_routers=[web.router],
+    nav=[
+        NavItem("Register", "/risk/scenarios", "risk.view", SECTION),
+        NavItem("Portfolio", "/risk/portfolio", "risk.view", SECTION),
+        NavItem("Matrix & appetite", "/risk/matrix", "risk.view", SECTION),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)
