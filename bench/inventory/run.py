@@ -16,6 +16,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from tests.support.databases import PG_ENV, drop_database, new_database
 
+from bench.inventory.profile import profile_request
 from tandem.app import create_app, register
 from tandem.domains import load_manifests
 from tandem.inventory import imports, service
@@ -29,6 +30,7 @@ from tandem.platform.db.uow import Database, unit_of_work
 ASSETS = int(os.environ.get("BENCH_ASSETS", "100000"))
 SOFTWARE = int(os.environ.get("BENCH_SOFTWARE", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
 CHUNK = 100_000
 OSES = [("Ubuntu", "22.04"), ("Windows Server", "2022"), ("Red Hat Enterprise Linux", "9.3")]
 
@@ -112,7 +114,7 @@ def load(db: Database) -> tuple[str, str]:
     return secret, app_id
 
 
-def latency(client: TestClient, label: str, path: str) -> None:
+def latency(client: TestClient, label: str, path: str, db: Database | None = None) -> None:
     client.get(path)
     samples = []
     for _ in range(REQUESTS):
@@ -124,6 +126,8 @@ def latency(client: TestClient, label: str, path: str) -> None:
     p50, p95 = statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
     verdict = "ok" if p95 < 100 else "OVER 100 ms"
     print(f"  {label:<48} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {verdict}", flush=True)
+    if db is not None and PROFILE:
+        profile_request(db.engine, lambda: client.get(path))
 
 
 def run_backend(backend: str) -> None:
@@ -133,16 +137,17 @@ def run_backend(backend: str) -> None:
         try:
             secret, app_id = load(db)
             client = TestClient(create_app(get_settings(), db), headers={"Authorization": f"Bearer {secret}"})
-            latency(client, "GET assets (first page)", "/api/v1/inventory/assets")
+            latency(client, "GET assets (first page)", "/api/v1/inventory/assets", db)
             latency(
                 client,
                 "GET assets (filtered env+criticality)",
                 "/api/v1/inventory/assets?environment=production&criticality=high",
+                db,
             )
-            latency(client, "GET assets (sorted by hostname desc)", "/api/v1/inventory/assets?sort=-hostname")
-            latency(client, "GET assets (search q=host-00099)", "/api/v1/inventory/assets?q=host-00099")
-            latency(client, "GET application page (with impact query)", f"/inventory/applications/{app_id}")
-            latency(client, "GET application impact API", f"/api/v1/inventory/applications/{app_id}/impact")
+            latency(client, "GET assets (sorted by hostname desc)", "/api/v1/inventory/assets?sort=-hostname", db)
+            latency(client, "GET assets (search q=host-00099)", "/api/v1/inventory/assets?q=host-00099", db)
+            latency(client, "GET application page (with impact query)", f"/inventory/applications/{app_id}", db)
+            latency(client, "GET application impact API", f"/api/v1/inventory/applications/{app_id}/impact", db)
         finally:
             drop_database(db, handle)
 

@@ -30,6 +30,7 @@ from tandem.platform.db.types import utcnow
 from tandem.platform.errors import FieldError, InvalidInput, NotFound, PermissionDenied
 
 PER_ROW_AUDIT_LIMIT = 1000
+ANALYZE_AFTER = 1000  # rows written; bulk loads refresh planner statistics so lists keep their indexes
 KEEP = {"id", "created_at", "updated_at", "source", "last_verified_at"}
 Progress = Callable[[int, int, str], None]
 
@@ -250,7 +251,8 @@ def _plan(
 ) -> Plan:
     units = {r.values["org_unit_id"] for r in records}
     _check_units(session, principal, units)
-    index = repo.KindRepository(session, kind).key_index(units)
+    keys = [(r.values["org_unit_id"], *(_norm(r.values.get(k)) for k in kind.key)) for r in records]
+    index = repo.KindRepository(session, kind).key_index(keys)
     plan = Plan(kind.plural, file)
     seen: dict[tuple[Any, ...], int] = {}
     errors = []
@@ -310,6 +312,9 @@ def _apply(session: Session, kind: Kind, plan: Plan, report: Progress) -> None:
         repository.bulk_insert(adds[start : start + 20_000])
         report(start + min(20_000, len(adds) - start), len(adds) + len(changes), "adding")
     repository.bulk_update(changes)
+    written = len(adds) + len(changes)
+    if written >= ANALYZE_AFTER and written * 10 >= repository.row_count():
+        repository.analyze()  # the table grew or changed by a tenth or more: stale statistics mislead the planner
     table = kind.model.__tablename__
     if len(adds) + len(changes) <= PER_ROW_AUDIT_LIMIT:
         items = [

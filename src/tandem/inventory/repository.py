@@ -8,7 +8,25 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Select, Uuid, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Uuid,
+    and_,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from tandem.inventory.kinds import ENTITIES, Kind
@@ -38,7 +56,33 @@ class KindRepository(Repository[Any]):
         stmt = self.base_query(principal)
         for name, raw in req.filters.items():
             stmt = stmt.where(getattr(self.model, name) == _coerce(self.model, name, raw))
+        if req.q and self.session.get_bind().dialect.name == "sqlite":
+            stmt, req = self._sqlite_search(stmt, req), dataclasses.replace(req, q="")
         return self.page(stmt, dataclasses.replace(req, filters={}))
+
+    def _sqlite_search(self, stmt: Select[Any], req: PageRequest) -> Select[Any]:
+        """Match q as the paging helper does, but as a rowid subquery that SQLite answers from a covering index.
+
+        SQLite's LIKE ignores ASCII case and its lower() folds only ASCII, so `col LIKE p` matches exactly what
+        `lower(col) LIKE lower(p)` does, at half the cost; the subquery names only the searched columns, so it
+        scans ix_inventory_assets_search (or the narrowest index) instead of the table.
+        """
+        pattern = "%" + req.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        table = self.model.__table__
+        found = table.alias("search_hits")
+        matches = or_(*(found.c[f].like(pattern, escape="\\") for f in req.spec.search_fields))
+        hits: Select[Any] = select(literal_column("search_hits.rowid")).select_from(found).where(matches)
+        return stmt.where(literal_column(f"{table.name}.rowid").in_(hits))
+
+    def row_count(self) -> int:
+        """Count every row of the kind's table (all units)."""
+        return int(self.session.scalar(select(func.count()).select_from(self.model)) or 0)
+
+    def analyze(self) -> None:
+        """Refresh the planner statistics of the kind's table (after bulk writes, so lists keep using indexes)."""
+        # Full, not sampled (PRAGMA analysis_limit): sampled SQLite stats rate every index alike and the planner
+        # then scans the unit's whole sort index for a filter pair that its own index answers at once.
+        self.session.execute(text(f"ANALYZE {self.model.__tablename__}"))
 
     def find_by_key(self, org_unit_id: uuid.UUID, values: dict[str, Any]) -> Any | None:
         """Return the record with this natural key in the unit, visible or not (duplicates are conflicts)."""
@@ -75,15 +119,59 @@ class KindRepository(Repository[Any]):
             out.update({row[0]: str(row[1]) for row in self.session.execute(stmt)})
         return out
 
-    def key_index(self, org_unit_ids: set[uuid.UUID]) -> dict[tuple[Any, ...], dict[str, Any]]:
-        """Return {(org_unit_id, *natural key): current column values} for upserts in those units."""
+    def key_index(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """Return {(org_unit_id, *natural key): current column values} of the existing rows matching keys.
+
+        keys are (org_unit_id, *natural key) with strings lower-cased, as imports build them. The keys go to a
+        temporary staging table joined against the kind's table, so a chunk of 100k rows reads its matches, not
+        every row of the unit. Keys with non-ASCII text fall back to reading the units: SQLite's lower() folds
+        only ASCII, and a case-insensitive match must not miss 'MÜLLER' for 'müller'.
+        """
+        if not keys:
+            return {}
+        if any(isinstance(v, str) and not v.isascii() for key in keys for v in key):
+            return self._unit_index({key[0] for key in keys})
+        return self._staged_index(keys)
+
+    def _key_row(self, row: Any) -> tuple[Any, ...]:
+        return (row["org_unit_id"], *(_norm(row[k]) for k in self.kind.key))
+
+    def _unit_index(self, org_unit_ids: set[uuid.UUID]) -> dict[tuple[Any, ...], dict[str, Any]]:
         table = self.model.__table__
-        cols = [c for c in table.columns]
         out: dict[tuple[Any, ...], dict[str, Any]] = {}
         for unit_id in org_unit_ids:
-            for row in self.session.execute(select(*cols).where(table.c.org_unit_id == unit_id)).mappings():
-                key = (row["org_unit_id"], *(_norm(row[k]) for k in self.kind.key))
-                out[key] = dict(row)
+            for row in self.session.execute(select(*table.columns).where(table.c.org_unit_id == unit_id)).mappings():
+                out[self._key_row(row)] = dict(row)
+        return out
+
+    def _staged_index(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        table = self.model.__table__
+        names = ["org_unit_id", *self.kind.key]
+        stage_cols, joins, slots = [], [], []
+        for i, name in enumerate(names):
+            col = table.c[name]
+            blank = _blank(col)
+            if blank is _NO_MATCH:
+                continue  # compared in Python only: the join returns a superset, the dict lookup is exact
+            stage_cols.append(Column(f"k{i}", col.type))
+            base = func.lower(col) if isinstance(blank, str) else col
+            joins.append((func.coalesce(base, blank) if col.nullable else base, f"k{i}"))
+            slots.append((i, blank))
+        stage = Table(f"inventory_import_keys_{uuid.uuid4().hex[:12]}", MetaData(), *stage_cols, prefixes=["TEMPORARY"])
+        conn = self.session.connection()
+        stage.create(conn)
+        try:
+            params = [{f"k{i}": blank if key[i] is None else key[i] for i, blank in slots} for key in set(keys)]
+            for start in range(0, len(params), 5000):
+                conn.execute(insert(stage), params[start : start + 5000])
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"ANALYZE {stage.name}"))  # a hash join, not a guess of 1000 rows
+            on = and_(*(expr == stage.c[slot] for expr, slot in joins))
+            rows = conn.execute(select(*table.columns).distinct().join_from(table, stage, on)).mappings()
+            wanted = set(keys)
+            out = {k: dict(row) for row in rows if (k := self._key_row(row)) in wanted}
+        finally:
+            stage.drop(conn)
         return out
 
     def bulk_insert(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -120,6 +208,18 @@ def _bind(name: str) -> Any:
     from sqlalchemy import bindparam
 
     return bindparam(f"b_{name}")
+
+
+_NO_MATCH = object()
+
+
+def _blank(col: Any) -> Any:
+    """Return the stand-in for NULL when joining on col ('' or the nil UUID), or _NO_MATCH to skip col."""
+    if isinstance(col.type, String):
+        return ""
+    if isinstance(col.type, Uuid):
+        return uuid.UUID(int=0)
+    return _NO_MATCH
 
 
 def _norm(value: Any) -> Any:
