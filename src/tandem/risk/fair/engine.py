@@ -15,9 +15,9 @@ from typing import TypeVar
 
 import numpy as np
 
+from tandem.risk.fair.batch import annual_losses, summarise_rows
 from tandem.risk.fair.errors import FairInputError
-from tandem.risk.fair.kernel import compile_plan, simulate_plan
-from tandem.risk.fair.results import PortfolioResult, ScenarioResult, summarise
+from tandem.risk.fair.results import PortfolioResult, ScenarioResult
 from tandem.risk.fair.scenario import Scenario
 
 GROUP_SIZE = 16
@@ -69,15 +69,11 @@ def groups(items: Sequence[T]) -> list[list[T]]:
 
 def run_group(group: list[Scenario], settings: RunSettings) -> tuple[list[ScenarioResult], np.ndarray]:
     """Simulate and summarise a group of scenarios; return their results and their summed annual losses."""
+    annual = annual_losses(group, settings.seed, settings.years, settings.semantics, settings.chunk_years)
     total = np.zeros(settings.years)
-    results = []
-    for scenario in group:
-        annual = simulate_plan(
-            compile_plan(scenario), settings.seed, settings.years, settings.semantics, settings.chunk_years
-        )
-        total += annual
-        results.append(summarise(scenario.key, annual))
-    return results, total
+    for row in annual:  # in input order, as every executor does
+        total += row
+    return summarise_rows([s.key for s in group], annual), total
 
 
 def fan_out(
@@ -135,5 +131,5 @@ def simulate(
     if len(per_scenario) == 1:  # the portfolio is the scenario: skip a second sort of the same losses
         portfolio = dataclasses.replace(next(iter(per_scenario.values())), key=TOTAL_KEY)
     else:
-        portfolio = summarise(TOTAL_KEY, total)
+        portfolio = summarise_rows([TOTAL_KEY], total[None, :])[0]
     return PortfolioResult(per_scenario, portfolio, years, seed, semantics)

@@ -16,11 +16,9 @@ _DENSE_TERMS = 3  # counts 0..3 are decided on whole arrays; only the few years 
 
 def poisson_from_uniform(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Return the smallest k with P(N <= k) > u for N ~ Poisson(rate), elementwise."""
-    # float32 exp is several times faster than float64 (SIMD). Correct the rounding of the rate to float32
-    # to first order, leaving exp's own ~1e-7 relative error in P(N = 0), which is statistically irrelevant.
-    rate32 = rate.astype(np.float32)
-    term = np.exp(-rate32).astype(np.float64)
-    term *= 1.0 - (rate - rate32)
+    # float64 exp, as the compiled path (fused.py) computes it: both give the same counts (float32 exp was
+    # faster here but differed from a scalar exp in ~1e-7 of years).
+    term = np.exp(-rate)
     cdf = term.copy()
     counts = (u >= cdf).astype(np.int64)
     dense = _DENSE_TERMS

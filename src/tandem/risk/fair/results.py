@@ -62,8 +62,12 @@ def lec_thresholds(positive_sorted: np.ndarray) -> np.ndarray:
     """Return log-spaced loss thresholds from the smallest positive loss (or 6 decades down) to the largest."""
     if positive_sorted.size == 0:
         return np.empty(0)
-    hi = float(positive_sorted[-1])
-    lo = max(float(positive_sorted[0]), hi * 10.0**-LEC_DECADES)
+    return lec_thresholds_between(float(positive_sorted[0]), float(positive_sorted[-1]))
+
+
+def lec_thresholds_between(smallest: float, hi: float) -> np.ndarray:
+    """Return the LEC thresholds of losses whose smallest positive value is `smallest` and largest `hi`."""
+    lo = max(smallest, hi * 10.0**-LEC_DECADES)
     if lo >= hi:
         return np.array([hi])
     thresholds = np.geomspace(lo, hi, LEC_POINTS)

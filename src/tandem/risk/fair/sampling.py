@@ -9,6 +9,7 @@ this at ~180 M draws/s on an idle core (random_raw ~450 M words/s, the lookup ~7
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,11 +17,13 @@ import numpy as np
 from scipy import special
 
 from tandem.risk.fair.estimates import Constant, Estimate, LogNormal90, Pert, Uniform, is_point
+from tandem.risk.fair.special import c_ndtri
 
 K_BITS = 12
 K = 1 << K_BITS
 _SHIFT = np.uint64(64 - K_BITS)
 _LOW_MASK = np.uint64((1 << (64 - K_BITS)) - 1)
+TAIL_STEP = 2.0 ** -(64 - K_BITS)
 _GRID = 2049  # x-grid points used to invert the beta cdf before one Newton step
 FAMILY_STEPS = 256  # PERT tables are blended from rows at mode positions r = i / 256 of the range
 
@@ -43,11 +46,16 @@ class Sampler:
         if self.lognormal is not None:
             top = np.flatnonzero(index == K - 1)
             if top.size:
-                mu, sigma = self.lognormal
                 # Upper-tail probability (1 - v) / K from the remaining bits, kept away from 0 by half a step.
-                tail = ((raw[top] & _LOW_MASK).astype(np.float64) + 0.5) * 2.0 ** -(64 - K_BITS)
-                out[top] = np.exp(mu - sigma * special.ndtri((1.0 - tail) / K))
+                tail = ((raw[top] & _LOW_MASK).astype(np.float64) + 0.5) * TAIL_STEP
+                out[top] = [lognormal_tail(self.lognormal, t) for t in tail.tolist()]  # ~1 draw in 4,096
         return out
+
+
+def lognormal_tail(params: tuple[float, float], tail: float) -> float:
+    """Return the lognormal draw at upper-tail probability tail / K with the scalar functions both paths share."""
+    mu, sigma = params
+    return math.exp(mu - sigma * c_ndtri((1.0 - tail) / K, 0))
 
 
 def _pert_atoms(alpha: float, beta: float) -> np.ndarray:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from tandem.risk.fair.batch import annual_losses, summarise_rows
 from tandem.risk.fair.engine import (
     DEFAULT_CHUNK_YEARS,
     TOTAL_KEY,
@@ -21,7 +22,7 @@ from tandem.risk.fair.engine import (
 )
 from tandem.risk.fair.errors import FairInputError, prefixed
 from tandem.risk.fair.kernel import compile_plan, draw_events, draw_product, event_losses, product_losses
-from tandem.risk.fair.results import PortfolioResult, ScenarioResult, summarise
+from tandem.risk.fair.results import PortfolioResult, ScenarioResult
 from tandem.risk.fair.scenario import Scenario, Treatment
 from tandem.risk.fair.streams import Streams
 from tandem.risk.fair.treated import treated_event_losses, treated_product_losses
@@ -80,15 +81,18 @@ def _pair(scenario: Scenario, treatment: Treatment | None, settings: RunSettings
 
 def run_pair_group(group: list[Scenario], treatments: Mapping[str, Treatment], settings: RunSettings) -> GroupOutput:
     """Simulate a group's baselines and treatments; return both results and both summed annual losses."""
+    base = annual_losses(group, settings.seed, settings.years, settings.semantics, settings.chunk_years)
+    treated = base.copy()
+    for row, scenario in zip(treated, group, strict=True):
+        treatment = treatments.get(scenario.key)
+        if treatment is not None:  # from the NumPy path's draws, which are the baseline's very numbers
+            row[:] = _pair(scenario, treatment, settings)[1]
     base_total, treated_total = np.zeros(settings.years), np.zeros(settings.years)
-    base_results, treated_results = [], []
-    for scenario in group:
-        base, treated = _pair(scenario, treatments.get(scenario.key), settings)
-        base_total += base
-        treated_total += treated
-        base_results.append(summarise(scenario.key, base))
-        treated_results.append(summarise(scenario.key, treated))
-    return base_results, treated_results, base_total, treated_total
+    for b, t in zip(base, treated, strict=True):
+        base_total += b
+        treated_total += t
+    keys = [s.key for s in group]
+    return summarise_rows(keys, base), summarise_rows(keys, treated), base_total, treated_total
 
 
 def _check(scenarios: Sequence[Scenario], treatments: Mapping[str, Treatment], cost: float) -> None:
@@ -133,8 +137,9 @@ def what_if(
         treated_total += t_total
         base_results.update((r.key, r) for r in base)
         treated_results.update((r.key, r) for r in treated)
-    baseline = PortfolioResult(base_results, summarise(TOTAL_KEY, base_total), years, seed, semantics)
-    after = PortfolioResult(treated_results, summarise(TOTAL_KEY, treated_total), years, seed, semantics)
+    base_summary, treated_summary = summarise_rows([TOTAL_KEY, TOTAL_KEY], np.stack([base_total, treated_total]))
+    baseline = PortfolioResult(base_results, base_summary, years, seed, semantics)
+    after = PortfolioResult(treated_results, treated_summary, years, seed, semantics)
     return _compare(baseline, after, base_total - treated_total, float(cost))
 
 
