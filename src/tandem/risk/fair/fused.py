@@ -46,7 +46,7 @@ from tandem.risk.fair.sampling import K_BITS, TAIL_STEP, K
 try:  # Numba is optional: without it every caller falls back to the NumPy path (same statistics).
     import numba
 except ImportError:  # pragma: no cover - exercised only where numba is not installed
-    numba = None  # type: ignore[assignment]
+    numba = None  # type: ignore[assignment, unused-ignore]  # needed only where numba is installed
 
 AVAILABLE = numba is not None
 # Opt-in for now: measured slower than the NumPy path (a rarely taken call in the per-draw path keeps LLVM from
