@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.compliance import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.compliance import api, api_records, cli, web
+from tandem.compliance import api, api_records, cli, web, web_assessments, web_controls, web_mappings, web_poam
 from tandem.compliance.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
 
@@ -16,11 +16,13 @@ MANIFEST = Manifest(
     name="compliance",
     api_routers=[api.router, api_records.router],
     cli=cli.app,
-    web_routers=[web.router],
+    # The form routers come first: their fixed paths (/controls/new) must win over the {id} pages.
+    web_routers=[web_controls.router, web_assessments.router, web_mappings.router, web_poam.router, web.router],
     nav=[
         NavItem("Frameworks", "/compliance/frameworks", "compliance.view", SECTION),
         NavItem("Controls", "/compliance/controls", "compliance.view", SECTION),
         NavItem("Assessments", "/compliance/assessments", "compliance.view", SECTION),
+        NavItem("POA&M", "/compliance/poam", "compliance.view", SECTION),
     ],
     migrations=HERE / "migrations" / "versions",
     templates=HERE / "templates",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from tandem.compliance.assessments import service as assessments
 from tandem.compliance.controls import coverage as cov
@@ -13,13 +15,14 @@ from tandem.compliance.controls import service as controls
 from tandem.compliance.frameworks import mappings
 from tandem.compliance.frameworks import service as frameworks
 from tandem.compliance.records import SPEC
-from tandem.compliance.schemas import ResultUpdate
+from tandem.compliance.schemas import Relationship, ResultUpdate
+from tandem.compliance.web_common import BLANK, framework_choices, literal_choices, person_label, redirect_anchor
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import TandemError
 from tandem.platform.web.forms import WebForm, discard, form_errors, text
-from tandem.platform.web.render import redirect, render
+from tandem.platform.web.render import render
 
 router = APIRouter(include_in_schema=False)
 VIEW = "compliance.view"
@@ -51,11 +54,20 @@ def requirement_page(
     framework_id: uuid.UUID, ref: str, request: Request, session: DbSession, principal: Principal = requires(VIEW)
 ) -> HTMLResponse:
     """Show a requirement with its mapped requirements, the controls that cover it and the paths."""
+    return render(request, "compliance/requirement.html", **requirement_context(session, principal, framework_id, ref))
+
+
+def requirement_context(
+    session: Session, principal: Principal, framework_id: uuid.UUID, ref: str, values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Return what the requirement page shows, with the add-mapping form's values and errors."""
     framework = frameworks.get_framework(session, principal, framework_id)
     req = frameworks.get_requirement(session, principal, framework_id, ref)
     entry = next((e for e in cov.coverage(session, principal, framework_id) if e["id"] == req.id), None)
-    return render(request, "compliance/requirement.html", framework=framework, req=req, entry=entry,
-                  mapped=mappings.mapped(session, principal, req.id))  # fmt: skip
+    return {"framework": framework, "req": req, "entry": entry, "mapped": mappings.mapped(session, principal, req.id),
+            "values": values or {}, "errors": errors or {}, "frameworks": BLANK + framework_choices(session, principal),
+            "relationships": literal_choices(Relationship)}  # fmt: skip
 
 
 @router.get("/compliance/controls")
@@ -75,6 +87,7 @@ def control_page(
     """Show a control: its requirements in every framework and its inventory scope."""
     control = controls.get_control(session, principal, control_id)
     return render(request, "compliance/control.html", control=control,
+                  owner=person_label(session, principal, control.owner_id),
                   requirements=controls.requirements_of(session, control),
                   scope=controls.scope_labels(session, principal, control))  # fmt: skip
 
@@ -117,5 +130,5 @@ def record_result(
     except (TandemError, ValueError) as exc:
         discard(session)
         message = form_errors(exc)["_form"] if isinstance(exc, TandemError) else "invalid value"
-        return redirect(f"/compliance/assessments/{assessment_id}#r-{result_id}", message)
-    return redirect(f"/compliance/assessments/{assessment_id}#r-{result_id}", "Result saved.")
+        return redirect_anchor(f"/compliance/assessments/{assessment_id}", f"r-{result_id}", message)
+    return redirect_anchor(f"/compliance/assessments/{assessment_id}", f"r-{result_id}", "Result saved.")
