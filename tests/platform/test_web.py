@@ -69,3 +69,10 @@ def test_static_files_do_not_traverse(live: Live) -> None:
     with live.client() as client:
         for path in ("/static/..%2Fconfig.py", "/static/.env", "/static/app.py"):
             assert client.get(path).status_code == 404
+
+
+def test_flash_message_goes_before_the_fragment() -> None:
+    from tandem.platform.web.render import redirect
+
+    assert redirect("/a?x=1#row-3", "Saved.").headers["location"] == "/a?x=1&flash=Saved.#row-3"
+    assert redirect("/a#top", "Done").headers["location"] == "/a?flash=Done#top"

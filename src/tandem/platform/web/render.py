@@ -81,8 +81,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 def redirect(path: str, flash: str = "") -> RedirectResponse:
     """Redirect after a successful form post (303 so the browser GETs the target)."""
     if flash:
+        path, hash_mark, fragment = path.partition("#")  # the query must come before a #fragment
         sep = "&" if "?" in path else "?"
-        path = f"{path}{sep}{urllib.parse.urlencode({'flash': flash})}"
+        path = f"{path}{sep}{urllib.parse.urlencode({'flash': flash})}{hash_mark}{fragment}"
     return RedirectResponse(path, status_code=303)
 
 
