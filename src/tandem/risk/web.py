@@ -15,13 +15,13 @@ from tandem.platform.auth import service as auth
 from tandem.platform.auth.permissions import visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import FieldError, InvalidInput, TandemError
-from tandem.platform.web.forms import WebForm, discard, text
+from tandem.platform.web.forms import WebForm, discard, form_errors, text
 from tandem.platform.web.render import redirect, render
 from tandem.risk import charts, matrix, service, simulation, treatments, webforms
 from tandem.risk import repository as repo
 from tandem.risk.inputs import FACTORS
-from tandem.risk.schemas import ScenarioCreate, ScenarioUpdate, SimulateRequest
-from tandem.risk.vocab import LOSS_TYPES, STATUSES
+from tandem.risk.schemas import MatrixUpdate, ScenarioCreate, ScenarioUpdate, SimulateRequest, TermCreate
+from tandem.risk.vocab import LOSS_TYPES, STATUSES, TAXONOMY_KINDS
 
 router = APIRouter(include_in_schema=False)
 VIEW, EDIT = "risk.view", "risk.edit"
@@ -215,7 +215,66 @@ def simulate_page(session: DbSession, principal: Principal = requires("risk.simu
 
 @router.get("/risk/matrix")
 def matrix_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
-    """The organisation's matrix, appetite and tolerance curve (edited through the API for now)."""
-    grid = matrix.matrix_data(session, _home_unit(session))
-    return render(request, "risk/matrix.html", matrix=grid, levels={lv["key"]: lv for lv in grid["levels"]},
-                  heat=matrix.heatmap(grid, []))  # fmt: skip
+    """The organisation's matrix, appetite and tolerance curve, and its threat taxonomy, with their edit forms."""
+    return _matrix_page(request, session)
+
+
+def _matrix_page(
+    request: Request, session: Any, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+    term: dict[str, str] | None = None, term_errors: dict[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    unit = _home_unit(session)
+    grid = matrix.matrix_data(session, unit)
+    form = webforms.matrix_rows(values or grid)
+    return render(request, "risk/matrix.html", 422 if errors or term_errors else 200, matrix=grid, form=form,
+                  levels={lv["key"]: lv for lv in grid["levels"]}, heat=matrix.heatmap(grid, []),
+                  errors=errors or {}, taxonomy=service.taxonomy(session, unit), terms=repo.terms_for(session, unit),
+                  term=term or {}, term_errors=term_errors or {}, kinds=TAXONOMY_KINDS)  # fmt: skip
+
+
+def _validated(model: Any, data: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [FieldError(".".join(["body", *map(str, e["loc"])]), e["msg"]) for e in exc.errors()]
+        ) from None
+
+
+@router.post("/risk/matrix")
+def update_matrix_page(
+    request: Request, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
+) -> Response:
+    """Save the matrix: likelihood and impact labels, levels and colours, cells, appetite, tolerance points."""
+    values = webforms.matrix_values(form)
+    try:
+        matrix.update_matrix(
+            session, principal, _home_unit(session), _validated(MatrixUpdate, webforms.matrix_payload(values))
+        )
+    except TandemError as exc:
+        discard(session)
+        return _matrix_page(request, session, values=values, errors=form_errors(exc))
+    return redirect("/risk/matrix", "Matrix saved.")
+
+
+@router.post("/risk/matrix/terms")
+def add_term_page(
+    request: Request, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
+) -> Response:
+    """Add a threat community or threat event to the organisation's taxonomy."""
+    term = {k: text(form, k, 20_000) for k in ("kind", "name", "description")}
+    try:
+        added = service.add_term(
+            session, principal, _validated(TermCreate, {**term, "org_unit_id": _home_unit(session)})
+        )
+    except TandemError as exc:
+        discard(session)
+        return _matrix_page(request, session, term=term, term_errors=form_errors(exc))
+    return redirect("/risk/matrix", f"Added {added.name!r} to the taxonomy.")
+
+
+@router.post("/risk/matrix/terms/{term_id}/delete")
+def delete_term_page(term_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Response:
+    """Remove a taxonomy term the organisation added (scenarios keep the name they have)."""
+    service.delete_term(session, principal, term_id)
+    return redirect("/risk/matrix", "Term removed from the taxonomy.")

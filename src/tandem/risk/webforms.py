@@ -88,3 +88,56 @@ def errors_by_field(exc: TandemError) -> dict[str, str]:
             key, reason = (parts[0] if parts else "_form"), err.reason
         out[key] = f"{out[key]}; {reason}" if key in out else reason
     return out
+
+
+# --- the matrix form: labels, levels (key, label, colour), cells, appetite, tolerance points --------------------
+
+EXTRA_LEVELS, EXTRA_POINTS = 1, 2  # blank rows offered for adding a level or tolerance points
+
+
+def _indexed(form: FormData, name: str, limit: int) -> list[str]:
+    """Return the values of name.0, name.1, … (stopping at the first missing index)."""
+    out: list[str] = []
+    while len(out) < limit and f"{name}.{len(out)}" in form:
+        out.append(text(form, f"{name}.{len(out)}", 200).strip())
+    return out
+
+
+def matrix_values(form: FormData) -> dict[str, Any]:
+    """Return the submitted matrix as strings, shaped like matrix_data() (blank rows dropped), to save or re-render."""
+    likelihood, impact = _indexed(form, "likelihood_labels", 10), _indexed(form, "impact_labels", 10)
+    levels, points = [], []
+    for n in range(11):
+        if f"levels.{n}.key" not in form:
+            break
+        levels.append({k: text(form, f"levels.{n}.{k}", 100).strip() for k in ("key", "label", "colour")})
+    for n in range(21):
+        if f"tolerance.{n}.loss" not in form:
+            break
+        points.append([text(form, f"tolerance.{n}.{k}", 40).strip() for k in ("loss", "p")])
+    cells = [[text(form, f"cells.{i}.{j}", 40) for j in range(len(impact))] for i in range(len(likelihood))]
+    return {"likelihood_labels": likelihood, "impact_labels": impact, "cells": cells,
+            "levels": [lv for lv in levels if lv["key"] or lv["label"]],  # blank rows add nothing
+            "tolerance": [pt for pt in points if pt[0] or pt[1]],
+            "appetite_level": text(form, "appetite_level", 40)}  # fmt: skip
+
+
+def matrix_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the MatrixUpdate body of submitted values (numbers parsed; the schema and service validate)."""
+    points = [[_num(loss.replace(",", "")), _num(p)] for loss, p in values["tolerance"]]
+    return {**values, "tolerance": points}
+
+
+def matrix_rows(data: dict[str, Any]) -> dict[str, Any]:
+    """Return stored (or submitted) matrix values with the blank rows the form offers for additions."""
+    blank_level = {"key": "", "label": "", "colour": "#888888"}
+    tolerance = [[_plain(loss), _plain(p)] for loss, p in data["tolerance"]]
+    return {**data, "levels": [*data["levels"], *([blank_level] * EXTRA_LEVELS)],
+            "tolerance": [*tolerance, *([["", ""]] * EXTRA_POINTS)]}  # fmt: skip
+
+
+def _plain(value: Any) -> str:
+    """Show 1000000.0 as 1000000 and 0.1 as 0.1 (strings as typed)."""
+    if isinstance(value, float):
+        return f"{value:.15g}" if not value.is_integer() else str(int(value))
+    return str(value)
