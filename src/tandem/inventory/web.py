@@ -143,6 +143,7 @@ def detail_page(
         obj=obj,
         data=data,
         names=names,
+        hidden=HIDDEN,
         relations=relations,
         impact=impact,
         history=history,
@@ -151,21 +152,21 @@ def detail_page(
     )
 
 
+# Shown instead of the name of a linked record outside the reader's units (never linked: it would be a 404).
+HIDDEN = "(outside your units)"
+
+
 def _names(session: Session, principal: Principal, kind: Kind, obj: Any, data: dict[str, Any]) -> dict[str, str]:
     names = {}
     for field, entity in kind.refs.items():
         if data.get(field):
-            names[field] = (
-                repo.entity_repo(session, entity).labels(principal, [data[field]]).get(data[field], "(hidden)")
-            )
+            names[field] = repo.entity_repo(session, entity).labels(principal, [data[field]]).get(data[field], HIDDEN)
     if kind.entity == "relation":
         for end in ("source", "target"):
             e = data[f"{end}_kind"]
             if e in ENTITIES:
                 names[f"{end}_id"] = (
-                    repo.entity_repo(session, e)
-                    .labels(principal, [data[f"{end}_id"]])
-                    .get(data[f"{end}_id"], "(hidden)")
+                    repo.entity_repo(session, e).labels(principal, [data[f"{end}_id"]]).get(data[f"{end}_id"], HIDDEN)
                 )
     return names
 
@@ -193,7 +194,7 @@ def _relations(session: Session, principal: Principal, record_id: uuid.UUID) -> 
                 "kind": other_kind,
                 "other_id": other_id,
                 "notes": r.notes,
-                "label": labels.get(other_id, "(hidden)"),
+                "label": labels.get(other_id, HIDDEN),
                 "plural": ENTITIES[other_kind].plural if other_kind in ENTITIES else "",
             }
         )
