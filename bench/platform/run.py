@@ -10,6 +10,7 @@ import hashlib
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -28,32 +29,52 @@ from tandem.platform.db.uow import Database, unit_of_work
 ENTRIES = 50_000
 
 
+def _timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, float]:
+    """Return the best (wall, CPU) seconds of repeat runs of fn; CPU time is the figure a shared machine keeps."""
+    wall, cpu = float("inf"), float("inf")
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall, cpu = min(wall, time.perf_counter() - started), min(cpu, time.process_time() - started_cpu)
+    return wall, cpu
+
+
+def _rate(seconds: tuple[float, float]) -> str:
+    return f"{ENTRIES / seconds[1]:,.0f}/s CPU ({ENTRIES / seconds[0]:,.0f}/s wall)"
+
+
 def bench_audit(folder: Path) -> None:
     """Append ENTRIES chained entries and verify them; compare with hashing alone."""
     db = Database(make_engine(f"sqlite:///{folder / 'audit.db'}"))
     migrate.upgrade(db.engine)
-    started = time.perf_counter()
-    with unit_of_work(db) as session:
-        for start in range(0, ENTRIES, 5000):
-            append(session, [
-                {"action": "update", "entity_type": "bench", "entity_id": str(i), "changes": {"n": [i, i + 1]}}
-                for i in range(start, start + 5000)
-            ])  # fmt: skip
-    write_s = time.perf_counter() - started
-    started = time.perf_counter()
+
+    def write() -> None:
+        with unit_of_work(db) as session:
+            for start in range(0, ENTRIES, 5000):
+                append(session, [
+                    {"action": "update", "entity_type": "bench", "entity_id": str(i), "changes": {"n": [i, i + 1]}}
+                    for i in range(start, start + 5000)
+                ])  # fmt: skip
+
+    def verify() -> None:
+        with unit_of_work(db, readonly=True) as session:
+            report = verify_chain(session, get_settings().key("audit"), None)
+        assert report.ok and report.entries == ENTRIES, report.summary()
+
+    write_s = _timed(write)
+    verify_s = _timed(verify, repeat=3)
     with unit_of_work(db, readonly=True) as session:
-        report = verify_chain(session, get_settings().key("audit"), None)
         rows = [dict(r) for r in session.execute(AuditEntry.__table__.select()).mappings()]
-    verify_s = time.perf_counter() - started
-    assert report.ok, report.summary()
-    started = time.perf_counter()
-    for row in rows:
-        hashlib.sha256(canonical(row)).hexdigest()
-    baseline_s = time.perf_counter() - started
-    print(f"audit append: {ENTRIES / write_s:,.0f} entries/s")
-    print(f"audit verify: {ENTRIES / verify_s:,.0f} entries/s (goal ≥ 50,000/s); "
-          f"baseline plain SHA-256 of the same entries {ENTRIES / baseline_s:,.0f}/s; "
-          f"ratio {baseline_s / verify_s:.2f}× of the floor")  # fmt: skip
+
+    def floor() -> None:
+        for row in rows:
+            hashlib.sha256(canonical(row)).hexdigest()
+
+    floor_s = _timed(floor, repeat=3)
+    print(f"audit append: {_rate(write_s)}")
+    print(f"audit verify: {_rate(verify_s)} (goal ≥ 50,000/s); "
+          f"baseline plain SHA-256 of the same canonical entries (rows already in memory) {_rate(floor_s)}; "
+          f"ratio {floor_s[1] / verify_s[1]:.2f}× of the floor (CPU)")  # fmt: skip
     db.engine.dispose()
 
 

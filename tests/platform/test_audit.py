@@ -10,12 +10,15 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from tandem.platform.audit.chain import GENESIS, canonical, entry_hash
 from tandem.platform.audit.writer import append
 from tandem.platform.auth import service
 from tandem.platform.auth.models import LoginThrottle, Meta
@@ -136,6 +139,75 @@ def test_rolled_back_transaction_leaves_no_entries_and_the_head_unchanged(db: Da
     with unit_of_work(db, readonly=True) as session:
         assert entries_about(session, key) == []
         assert ac.head(session) == before
+
+
+# --- pinned hashes: the hashed bytes may never change, or every existing chain stops verifying --------------
+
+PINNED_ENTRY: dict[str, Any] = {
+    "seq": 42, "ts": dt.datetime(2024, 3, 5, 14, 7, 9, 123456, tzinfo=dt.UTC), "actor_kind": "user",
+    "actor_id": "u-7", "actor_label": 'Zo\u00eb "carol" <c@x>', "action": "update", "entity_type": "org_units",
+    "entity_id": "5", "request_id": None, "prev_hash": "ab" * 32, "hash": "not hashed",
+    "changes": {"name": ["IT", "Information Technology \u2713"], "n": [1, 2.5], "flag": [None, True],
+                "z": {"b": 1, "a": [None]}},
+}  # fmt: skip
+PINNED_CANONICAL = (
+    b'{"action":"update","actor_id":"u-7","actor_kind":"user","actor_label":"Zo\xc3\xab \\"carol\\" <c@x>",'
+    b'"changes":{"flag":[null,true],"n":[1,2.5],"name":["IT","Information Technology \xe2\x9c\x93"],'
+    b'"z":{"a":[null],"b":1}},"entity_id":"5","entity_type":"org_units",'
+    b'"prev_hash":"abababababababababababababababababababababababababababababababab","request_id":null,"seq":42,'
+    b'"ts":"2024-03-05T14:07:09.123456+00:00"}'
+)
+# Computed with the code that wrote the first chains; never update these to make a test pass.
+PINNED = {
+    "as given": ({}, "245266cff9345c51eee42c3f884b5b67b0daefbf49436e4bb02e39f554a2f339"),
+    "first entry, whole-second non-UTC time, no changes": (
+        {"seq": 1, "prev_hash": GENESIS, "changes": {},
+         "ts": dt.datetime(2024, 3, 5, 14, 7, 9, tzinfo=dt.timezone(dt.timedelta(hours=2)))},
+        "393eeaf32454ea6c81533c133cfde13e9cb222fc6b33e3aef4806f92d6a696a5",
+    ),
+    "uuid and decimal values": (
+        {"ts": dt.datetime(2024, 3, 5, 14, 7, 9, tzinfo=dt.UTC),
+         "changes": {"u": [uuid.UUID(int=5), None], "d": [Decimal("1.10"), dt.date(2024, 1, 1)]}},
+        "606ebcf4f4c140d5cbd394944a66a9949d0ed562833dc707aac97d4f8081b956",
+    ),
+}  # fmt: skip
+
+
+def test_canonical_bytes_are_pinned() -> None:
+    assert canonical(PINNED_ENTRY) == PINNED_CANONICAL
+
+
+@pytest.mark.parametrize("case", sorted(PINNED))
+def test_entry_hash_is_pinned(case: str) -> None:
+    overrides, expected = PINNED[case]
+    assert entry_hash({**PINNED_ENTRY, **overrides}) == expected
+
+
+def test_pinned_entries_stored_in_the_database_verify(chain: Session) -> None:
+    """Entries hashed by the original code, read back from the database, still verify (and one edit is named)."""
+    first = {**PINNED_ENTRY, **PINNED["first entry, whole-second non-UTC time, no changes"][0]}
+    first["hash"] = PINNED["first entry, whole-second non-UTC time, no changes"][1]
+    second = {**PINNED_ENTRY, "seq": 2, "prev_hash": first["hash"]}
+    second["hash"] = "8dcbee8c0bf30f2c17f8dc591b7b2aa2ac06ab170546cb57c8d25a2ee235c6d3"
+    chain.execute(insert(ac.ENTRIES), [first, second])
+    ac.sql(chain, "INSERT INTO audit_head (id, seq, hash) VALUES (1, 2, :hash)", hash=second["hash"])
+    report = verify(chain)
+    assert (report.ok, report.entries) == (True, 2), report.summary()
+    ac.sql(chain, "UPDATE audit_entries SET actor_label = 'Zoe' WHERE seq = 2")
+    assert verify(chain).first_bad_seq == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"n":[1,2.5,-0.0,1e-400]}', '{"n":123456789012345678901234567890}', '{"n":-9223372036854775809}',
+     '{"n":18446744073709551615}', '{"n":NaN,"m":Infinity}', '{"s":"\\ud800 \\u00e9"}', '{"a":1,"a":2}', "null"],
+)  # fmt: skip
+def test_verify_decodes_stored_json_exactly_as_the_column_type_does(text: str) -> None:
+    """verify reads `changes` as text and decodes it fast; the values (and so the hash) must match json.loads."""
+    from tandem.platform.audit.verify import _json
+
+    assert repr(_json(text)) == repr(json.loads(text))
+    assert _json(None) is None
 
 
 # --- tamper detection ------------------------------------------------------------------------------
