@@ -76,3 +76,13 @@ def test_flash_message_goes_before_the_fragment() -> None:
 
     assert redirect("/a?x=1#row-3", "Saved.").headers["location"] == "/a?x=1&flash=Saved.#row-3"
     assert redirect("/a#top", "Done").headers["location"] == "/a?flash=Done#top"
+
+
+def test_field_labels_and_money_read_like_words() -> None:
+    from tandem.platform.web.render import field_label, money
+
+    assert field_label("it_owner_id") == "IT owner"
+    assert field_label("rto_hours") == "RTO hours"
+    assert field_label("business_owner_id") == "Business owner"
+    assert money({"amount": "1683000", "currency": "USD"}) == "1,683,000 USD"
+    assert money({"amount": "12.5", "currency": "EUR"}) == "12.50 EUR"

@@ -15,6 +15,7 @@ from tandem.inventory.columns import MONEY
 from tandem.inventory.kinds import ENTITIES, Kind
 from tandem.inventory.relation_types import relation_types
 from tandem.platform.auth.principal import Principal
+from tandem.platform.web.render import field_label
 
 
 @dataclass
@@ -49,7 +50,7 @@ def form_fields(session: Session, principal: Principal, kind: Kind, values: dict
     for name, info in kind.create.model_fields.items():
         if name == "source":
             continue
-        label = name.replace("_id", "").replace("_", " ").capitalize()
+        label = field_label(name)
         value = values.get(name)
         if name == "org_unit_id":
             units = sorted(((str(i), n) for i, n in repo.unit_names(session)), key=lambda x: x[1])

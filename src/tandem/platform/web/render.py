@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,30 @@ def _json_script(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above for the script-data context
 
 
+_ACRONYMS = {
+    "it": "IT", "ip": "IP", "os": "OS", "rto": "RTO", "rpo": "RPO", "sso": "SSO", "mfa": "MFA", "cpe": "CPE",
+    "mac": "MAC", "url": "URL", "eu": "EU", "phi": "PHI", "time": "TIME", "kev": "KEV", "epss": "EPSS", "cve": "CVE",
+}  # fmt: skip
+
+
+def field_label(name: str) -> str:
+    """Turn a field name into a label: "it_owner_id" → "IT owner", "rto_hours" → "RTO hours"."""
+    words = [_ACRONYMS.get(w, w) for w in name.removesuffix("_id").split("_") if w]
+    if words and words[0] not in _ACRONYMS.values():
+        words[0] = words[0].capitalize()
+    return " ".join(words)
+
+
+def money(value: Any) -> str:
+    """Format {"amount": …, "currency": …} with thousands separators: "1,683,000 USD"."""
+    try:
+        amount = Decimal(str(value.get("amount")))
+    except (InvalidOperation, AttributeError):
+        return str(value)
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"{text} {value.get('currency', '')}".strip()
+
+
 def env() -> Environment:
     """Return the Jinja environment (autoescaping on for every template)."""
     global _env
@@ -52,6 +77,8 @@ def env() -> Environment:
             lstrip_blocks=True,
         )
         _env.filters["json_script"] = _json_script
+        _env.filters["field_label"] = field_label
+        _env.filters["money"] = money
         _env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v else "—"
         _env.filters["urlencode_params"] = lambda d: urllib.parse.urlencode({k: v for k, v in d.items() if v})
     return _env
