@@ -7,7 +7,10 @@ import importlib
 from tandem.platform.manifest import Manifest
 
 # Lowest first (ARCHITECTURE.md §4). Each name is a package with a manifest.py exposing MANIFEST.
-DOMAINS: list[str] = ["inventory", "data", "vulnerabilities", "compliance", "monitoring", "risk"]
+DOMAINS: list[str] = [
+    "inventory", "data", "vulnerabilities", "compliance", "access", "monitoring", "privacy",
+    "vendors", "training", "risk", "strategy", "incidents",
+]  # fmt: skip
 
 
 def load_manifests() -> list[Manifest]:

@@ -1,0 +1,7 @@
+"""What the vendors domain plugs into Tandem."""
+
+from __future__ import annotations
+
+from tandem.platform.manifest import Manifest
+
+MANIFEST = Manifest(name="vendors")
