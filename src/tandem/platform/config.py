@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     dask_scheduler: str = Field(default="", description="tcp://host:port of a Dask scheduler; empty = local.")
     worker_poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for jobs.")
     log_level: str = Field(default="INFO", description="Python logging level.")
+    public_requests_per_minute: int = Field(
+        default=30, description="Requests per minute one address may make to public link pages."
+    )
+    smtp_host: str = Field(default="", description="SMTP server for reminders and alerts; empty sends no e-mail.")
+    smtp_port: int = Field(default=25, description="SMTP server port.")
+    smtp_from: str = Field(default="tandem@localhost", description="Sender address of Tandem's e-mail.")
+    smtp_user: str = Field(default="", description="SMTP login; empty means no authentication.")
+    smtp_password: str = Field(default="", description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_timeout_s: float = Field(default=10.0, description="Timeout of one SMTP conversation, in seconds.")
 
     @property
     def resolved_database_url(self) -> str:
