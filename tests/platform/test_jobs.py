@@ -311,3 +311,20 @@ def test_a_job_may_open_its_own_short_transactions(db: Database) -> None:
         assert s.get(Meta, key) is not None
         entry = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == key)).one()
     assert entry.actor_kind == "job" and entry.actor_id == str(job_id)
+
+
+def test_periodic_jobs_are_enqueued_when_due_and_not_twice(jobs_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tandem.platform.jobs import registry
+
+    spec = registry.JobSpec("testing.count_up", count_up, 3, "jobs.view", False, dt.timedelta(hours=1))
+    monkeypatch.setattr(service, "periodic_jobs", lambda: [spec])
+    assert service.enqueue_due_periodic(jobs_db) == ["testing.count_up"]
+    assert service.enqueue_due_periodic(jobs_db) == []  # already waiting
+    worker = Worker(jobs_db, poll_seconds=0.01)
+    assert worker.run_once() is True
+    assert service.enqueue_due_periodic(jobs_db) == []  # ran less than an hour ago
+    with unit_of_work(jobs_db) as session:
+        session.execute(update(Job).values(created_at=utcnow() - dt.timedelta(hours=2)))
+    assert service.enqueue_due_periodic(jobs_db) == ["testing.count_up"]
+    with unit_of_work(jobs_db, readonly=True) as session:
+        assert [j.actor_label for j in session.scalars(select(Job).where(Job.status == "queued"))] == ["scheduler"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,13 +23,20 @@ class JobSpec:
     # True: it gets session=None and opens short ones itself with ctx.transaction(): long work (parsing,
     # simulating) then holds no write lock, so the rest of Tandem can write meanwhile.
     own_transactions: bool = False
+    # Run by itself (no args) whenever the last run is older than this; None = only when enqueued.
+    every: dt.timedelta | None = None
 
 
 _jobs: dict[str, JobSpec] = {}
 
 
 def job(
-    name: str, *, max_attempts: int = 3, view_action: str = "jobs.view", own_transactions: bool = False
+    name: str,
+    *,
+    max_attempts: int = 3,
+    view_action: str = "jobs.view",
+    own_transactions: bool = False,
+    every: dt.timedelta | None = None,
 ) -> Callable[[Any], Any]:
     """Register the decorated function as the handler of job `name`."""
     if not _NAME.match(name):
@@ -38,7 +46,7 @@ def job(
         existing = _jobs.get(name)
         if existing is not None and existing.handler is not func:
             raise ValueError(f"job {name} registered twice")
-        _jobs[name] = JobSpec(name, func, max_attempts, view_action, own_transactions)
+        _jobs[name] = JobSpec(name, func, max_attempts, view_action, own_transactions, every)
         return func
 
     return register
@@ -55,3 +63,8 @@ def get_job(name: str) -> JobSpec:
 def job_names() -> list[str]:
     """Return the names of every registered job."""
     return sorted(_jobs)
+
+
+def periodic_jobs() -> list[JobSpec]:
+    """Return the jobs that run by themselves on a cadence."""
+    return [spec for spec in _jobs.values() if spec.every is not None]

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from tandem.platform.auth.principal import Principal
@@ -19,7 +19,7 @@ from tandem.platform.db.uow import Actor, Database, unit_of_work
 from tandem.platform.errors import Conflict, NotFound
 from tandem.platform.jobs.context import JobCancelled, JobContext, LiveState, live_state, request_cancel_live
 from tandem.platform.jobs.models import Job
-from tandem.platform.jobs.registry import get_job
+from tandem.platform.jobs.registry import get_job, periodic_jobs
 
 log = logging.getLogger("tandem.jobs")
 LIST_SPEC = ListSpec(
@@ -96,6 +96,28 @@ def cancel_job(session: Session, principal: Principal, job_id: uuid.UUID) -> Job
     request_cancel_live(job.id)
     session.flush()
     return job
+
+
+def enqueue_due_periodic(db: Database) -> list[str]:
+    """Enqueue every periodic job whose last run is older than its cadence and that is not waiting or running."""
+    specs = periodic_jobs()
+    if not specs:
+        return []
+    enqueued = []
+    with unit_of_work(db, actor=Actor("system", None, "scheduler")) as session:
+        if not db.is_sqlite:
+            # Two workers must not both decide a job is due (SQLite already has a single writer).
+            session.execute(text("SELECT pg_advisory_xact_lock(7146)"))
+        for spec in specs:
+            assert spec.every is not None
+            waiting = Job.status.in_(("queued", "running"))
+            busy = session.scalar(select(func.count()).select_from(Job).where(Job.name == spec.name, waiting))
+            last = session.scalar(select(func.max(Job.created_at)).where(Job.name == spec.name))
+            if busy or (last is not None and utcnow() - last < spec.every):
+                continue
+            enqueue(session, spec.name)
+            enqueued.append(spec.name)
+    return enqueued
 
 
 def claim_one(db: Database, job_id: uuid.UUID) -> uuid.UUID | None:

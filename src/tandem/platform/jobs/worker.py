@@ -7,9 +7,10 @@ import threading
 import time
 
 from tandem.platform.db.uow import Database
-from tandem.platform.jobs.service import claim_next, requeue_stale, run_job
+from tandem.platform.jobs.service import claim_next, enqueue_due_periodic, requeue_stale, run_job
 
 log = logging.getLogger("tandem.worker")
+SCHEDULE_CHECK_SECONDS = 30.0
 
 
 class Worker:
@@ -38,8 +39,12 @@ class Worker:
         if requeued:
             log.info("requeued %d job(s) left running by a stopped worker", requeued)
         last_stale_check = time.monotonic()
+        last_schedule_check = 0.0
         while not self._stop.is_set():
             try:
+                if time.monotonic() - last_schedule_check > SCHEDULE_CHECK_SECONDS:
+                    enqueue_due_periodic(self.db)
+                    last_schedule_check = time.monotonic()
                 ran = self.run_once()
                 if callable(self._tick):
                     self._tick()
