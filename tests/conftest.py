@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -72,3 +73,29 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     server.should_exit = True
     thread.join(timeout=10)
     drop_database(database, handle)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_rate_limit() -> None:
+    """Tests share one loopback address; each starts with an empty public-page rate window."""
+    from tandem.platform.api.ratelimit import PUBLIC
+
+    PUBLIC.reset()
+
+
+@pytest.fixture
+def smtp_sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A real SMTP server on loopback; TANDEM_SMTP_* point at it for the test's duration."""
+    from tests.support.smtp import start_sink
+
+    sink, controller = start_sink()
+    monkeypatch.setenv("TANDEM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TANDEM_SMTP_PORT", str(sink.port))
+    monkeypatch.setenv("TANDEM_SMTP_FROM", "tandem@northwind.test")
+    get_settings.cache_clear()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -98,6 +98,25 @@ class ApiToken(IdMixin, Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class AccessLink(IdMixin, Base):
+    """A secret link that opens one object's public page to someone without an account (a vendor, a trainee)."""
+
+    __tablename__ = "access_links"
+    __audit_secret__ = frozenset({"digest"})
+    __audit_ignore__ = frozenset({"last_used_at", "use_count"})
+
+    purpose: Mapped[str] = mapped_column(String(60))
+    subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    org_unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("org_units.id"))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    use_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class LoginThrottle(Base):
     """Failed sign-in counts per client address, so unknown user names are throttled too."""
 
