@@ -11,7 +11,8 @@ import click
 import typer
 
 from tandem.app import create_app, register
-from tandem.domains import load_manifests
+from tandem.domains import DOMAINS, load_manifest, load_manifests, migration_dirs
+from tandem.platform import lazy
 from tandem.platform.auth import service
 from tandem.platform.cli import audit, db, jobs, tokens, users
 from tandem.platform.cli.context import cli_uow, database
@@ -136,15 +137,35 @@ def _with_format_flags(args: list[str]) -> list[str]:
     return out
 
 
+# Platform commands that touch no domain code: they start without importing any domain.
+PLATFORM_ONLY = {"init", "db", "users", "audit"}
+
+
+def _load_for(args: list[str]) -> None:
+    """Load what the command needs now; defer the other domains until something asks for them."""
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    if command in DOMAINS:
+        manifests = [load_manifest(command)]
+    elif command in PLATFORM_ONLY and "--help" not in args:
+        manifests = []
+    else:
+        manifests = load_manifests()
+    for path in migration_dirs():
+        migrate.register_versions(path)
+    register(manifests)
+    for manifest in manifests:
+        if manifest.cli is not None and manifest.name not in {g.name for g in app.registered_groups}:
+            app.add_typer(manifest.cli, name=manifest.name)
+    if len(manifests) < len(DOMAINS):
+        lazy.defer(lambda: register(load_manifests()))
+
+
 def main() -> None:
     """Run the CLI: errors end in one clear line and a non-zero exit; --debug shows the traceback."""
     logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    register(load_manifests())
-    for manifest in load_manifests():
-        if manifest.cli is not None and manifest.name not in {g.name for g in app.registered_groups}:
-            app.add_typer(manifest.cli, name=manifest.name)
+    _load_for(sys.argv[1:])
     debug = "--debug" in sys.argv
     try:
         app(args=_with_format_flags(sys.argv[1:]), standalone_mode=False)

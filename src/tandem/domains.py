@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
+from pathlib import Path
 
 from tandem.platform.manifest import Manifest
 
@@ -19,5 +21,24 @@ def load_manifests() -> list[Manifest]:
 
     manifests = [platform_manifest]
     for name in DOMAINS:
-        manifests.append(importlib.import_module(f"tandem.{name}.manifest").MANIFEST)
+        manifests.append(load_manifest(name))
     return manifests
+
+
+def load_manifest(name: str) -> Manifest:
+    """Import one domain's manifest (and, through its imports, the lower domains it uses)."""
+    manifest: Manifest = importlib.import_module(f"tandem.{name}.manifest").MANIFEST
+    return manifest
+
+
+def migration_dirs() -> list[Path]:
+    """Return every domain's migration folder without importing the domains."""
+    dirs = []
+    for name in DOMAINS:
+        spec = importlib.util.find_spec(f"tandem.{name}")
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        path = Path(next(iter(spec.submodule_search_locations))) / "migrations" / "versions"
+        if path.is_dir():
+            dirs.append(path)
+    return dirs

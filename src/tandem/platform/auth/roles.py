@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tandem.platform.lazy import ensure_all_loaded
+
 ROLES: dict[str, str] = {
     "admin": "Administers Tandem: users, roles, settings; may do everything.",
     "cio": "Chief Information Officer: the IT portfolio, strategy, vendors; reads everything.",
@@ -54,6 +56,8 @@ def register_action(name: str, description: str, roles: set[str] | frozenset[str
 
 def get_action(name: str) -> Action:
     """Return a registered action or fail loudly: a typo must not fail open."""
+    if name not in _registry:
+        ensure_all_loaded()
     try:
         return _registry[name]
     except KeyError:
@@ -62,6 +66,7 @@ def get_action(name: str) -> Action:
 
 def all_actions() -> list[Action]:
     """Return every registered action, sorted by name."""
+    ensure_all_loaded()
     return sorted(_registry.values(), key=lambda a: a.name)
 
 

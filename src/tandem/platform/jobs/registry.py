@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tandem.platform.lazy import ensure_all_loaded
+
 _NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 
@@ -54,6 +56,8 @@ def job(
 
 def get_job(name: str) -> JobSpec:
     """Return the spec of a registered job."""
+    if name not in _jobs:
+        ensure_all_loaded()
     try:
         return _jobs[name]
     except KeyError:
@@ -62,9 +66,11 @@ def get_job(name: str) -> JobSpec:
 
 def job_names() -> list[str]:
     """Return the names of every registered job."""
+    ensure_all_loaded()
     return sorted(_jobs)
 
 
 def periodic_jobs() -> list[JobSpec]:
     """Return the jobs that run by themselves on a cadence."""
+    ensure_all_loaded()
     return [spec for spec in _jobs.values() if spec.every is not None]
