@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tandem.domains import DOMAINS
 from tests.support.cli import run
 
 
@@ -108,3 +109,24 @@ def test_demo_load_is_idempotent_and_refuses_real_data(tmp_path: Path, home: Pat
     assert second.returncode == 0 and second.stdout == first.stdout
     refused = run(home, "demo", "load")
     assert refused.returncode == 5 and "not the demo" in refused.stderr
+
+
+def test_a_domain_command_loads_only_its_domain_until_another_is_needed() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tandem.cli import _load_for\n"
+        "from tandem.platform.jobs.registry import job_names\n"
+        "_load_for(['risk', 'scenarios', 'list'])\n"
+        "names = lambda: (m.split('.')[1] for m in sys.modules if m.startswith('tandem.') and m.endswith('manifest'))\n"
+        "loaded = lambda: sorted(n for n in names() if n != 'platform')\n"
+        "print(loaded())\n"
+        "job_names()\n"
+        "print(loaded())\n"
+    )  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    first, after = (line for line in out.stdout.splitlines() if line.startswith("["))
+    assert first == "['risk']"
+    assert after == str(sorted(DOMAINS))
