@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.compliance import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.compliance import api, api_records, cli, web, web_assessments, web_controls, web_mappings, web_poam
+from tandem.compliance import (
+    api,
+    api_records,
+    cli,
+    web,
+    web_assessments,
+    web_controls,
+    web_library,
+    web_mappings,
+    web_poam,
+)  # fmt: skip
 from tandem.compliance.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
 
@@ -17,7 +27,14 @@ MANIFEST = Manifest(
     api_routers=[api.router, api_records.router],
     cli=cli.app,
     # The form routers come first: their fixed paths (/controls/new) must win over the {id} pages.
-    web_routers=[web_controls.router, web_assessments.router, web_mappings.router, web_poam.router, web.router],
+    web_routers=[
+        web_controls.router,
+        web_assessments.router,
+        web_library.router,
+        web_mappings.router,
+        web_poam.router,
+        web.router,
+    ],
     nav=[
         NavItem("Frameworks", "/compliance/frameworks", "compliance.view", SECTION),
         NavItem("Controls", "/compliance/controls", "compliance.view", SECTION),

@@ -12,7 +12,7 @@ from tandem.compliance import actions
 from tandem.compliance.assessments import repository as results_repo
 from tandem.compliance.common import check, get_visible, require_in_unit
 from tandem.compliance.evidence import storage
-from tandem.compliance.models import Assessment, Control, Evidence
+from tandem.compliance.models import Assessment, Control, Evidence, Result
 from tandem.compliance.records import OrgRepository
 from tandem.compliance.schemas import EvidenceCreate, EvidenceUpdate
 from tandem.platform.auth.permissions import require
@@ -123,6 +123,14 @@ def delete_evidence(session: Session, principal: Principal | None, evidence_id: 
     evidence = get_evidence(session, principal, evidence_id)
     check(session, principal, actions.EDIT.name, evidence)
     OrgRepository(session, Evidence).delete(evidence)
+
+
+def assessment_of(session: Session, evidence: Evidence) -> uuid.UUID | None:
+    """Return the assessment whose result the evidence proves (None for a control's evidence)."""
+    if evidence.result_id is None:
+        return None
+    result = session.get(Result, evidence.result_id)
+    return result.assessment_id if result is not None else None
 
 
 def list_evidence(session: Session, principal: Principal, req: PageRequest) -> Page[Any]:
