@@ -28,6 +28,12 @@ def pytest_configure(config: pytest.Config) -> None:
     get_settings.cache_clear()
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # ASVS ids travel with the report (and into junit) so security/asvs_report.py can count coverage.
+    for marker in item.iter_markers("asvs"):
+        item.user_properties.extend(("asvs", requirement) for requirement in marker.args)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """A migrated database per backend for the whole run; PostgreSQL is skipped only if not configured."""

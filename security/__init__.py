@@ -1,0 +1,1 @@
+"""Security reports run by `make security`."""
