@@ -75,3 +75,13 @@ def test_every_reachable_page_renders(demo: tuple[str, dict[str, str]], username
             queue += [link for link in links if not link.startswith(SKIP) and "export" not in link and link not in seen]
     assert len(seen) > 40, f"only {len(seen)} pages reachable"
     assert broken == [], broken
+
+
+def test_the_demo_shows_a_known_exploited_vulnerability_first(demo: tuple[str, dict[str, str]]) -> None:
+    base, logins = demo
+    client = _sign_in(base, "ciso", logins["ciso"])
+    response = client.get("/api/v1/vulnerabilities/findings", params={"kev": "true", "limit": "200"})
+    assert response.status_code == 200, response.text
+    kev = response.json()["items"]
+    assert {f["cve_id"] for f in kev} >= {"CVE-2023-4863"}
+    assert len(kev) >= 50  # Chrome before 116.0.5845.187 on every Windows 11 workstation

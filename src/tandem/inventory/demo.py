@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.inventory import service
-from tandem.inventory.demo_data import APPS, FIRST, LAST, OSES, SEED, SOFTWARE, STORES, VENDORS
+from tandem.inventory.demo_data import APPS, FIRST, LAST, OSES, SEED, SOFTWARE, STORES, VENDORS, WORKSTATION_BROWSER
 from tandem.inventory.kinds import KINDS
 from tandem.platform.errors import Conflict
 
@@ -219,6 +219,10 @@ def _software(session: Session, rng: random.Random, assets: list[Any], apps: lis
             org_unit_id=asset.org_unit_id,
         )
         count += 1
+        if asset.os_name == "Windows":  # not counted: the app software below keeps its size
+            name, version, vendor, cpe = WORKSTATION_BROWSER
+            _create(session, "software", name=name, version=version, vendor=vendor, cpe=cpe, asset_id=asset.id,
+                    org_unit_id=asset.org_unit_id)  # fmt: skip
         for name, version, vendor, cpe, purl in rng.sample(SOFTWARE, 2):
             _create(
                 session,

@@ -159,6 +159,13 @@ SOFTWARE = [
     ("Microsoft SQL Server", "2019", "Microsoft", "cpe:2.3:a:microsoft:sql_server:2019:*:*:*:*:*:*:*", None),
     ("Java Runtime", "17.0.10", "Oracle", "cpe:2.3:a:oracle:jre:17.0.10:*:*:*:*:*:*:*", None),
 ]
+# Installed on every Windows 11 workstation, a version before the CVE-2023-4863 (libwebp, in CISA KEV) fix.
+WORKSTATION_BROWSER = (
+    "Google Chrome",
+    "116.0.5845.96",
+    "Google",
+    "cpe:2.3:a:google:chrome:116.0.5845.96:*:*:*:*:*:*:*",
+)
 OSES = [
     ("Windows Server", "2022", "cpe:2.3:o:microsoft:windows_server_2022:-:*:*:*:*:*:*:*"),
     ("Ubuntu", "22.04", "cpe:2.3:o:canonical:ubuntu_linux:22.04:*:*:*:lts:*:*:*"),

@@ -14,6 +14,7 @@ DATA = Path(__file__).parent / "demo_data"
 FILES = [
     ("CVE-2024-6387.json", "nvd"),
     ("CVE-2021-23017.json", "nvd"),
+    ("CVE-2023-4863.json", "nvd"),
     ("cves-13-records-mixed-2026-01.json", "nvd"),
     ("PYSEC-2023-74.json", "osv"),
     ("kev-excerpt.json", "kev"),
