@@ -48,11 +48,12 @@ bench: $(STAMP) ## Run the benchmarks in bench/ and print figures against their 
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
 
-security: $(STAMP) chromium ## Security suites (ASVS-tagged tests + coverage report in var/asvs-report.md) and bandit
+security: $(STAMP) chromium ## bandit, the ASVS-tagged tests (report in var/asvs-report.md), API fuzzing of a demo server
 	mkdir -p var
 	$(BIN)/bandit -q -r src -ll
 	$(BIN)/pytest -q -n 2 -m "asvs" --junitxml=var/security-junit.xml $(PYTEST_ARGS)
 	$(BIN)/python -m security.asvs_report var/security-junit.xml --out var/asvs-report.md
+	$(BIN)/python -m security.fuzz_api --examples 100 --out var
 
 clean: ## Remove the virtualenv, caches and local data (var/)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
