@@ -53,6 +53,8 @@ def _serve(home: Path, port: int) -> subprocess.Popen[bytes]:
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                # Build the (cached) OpenAPI document before the fuzzer asks for it with a short timeout.
+                httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=120).raise_for_status()
                 return proc
         except httpx.HTTPError:
             pass
