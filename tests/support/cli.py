@@ -20,5 +20,5 @@ def run(
     if database_url:
         env["TANDEM_DATABASE_URL"] = database_url
     return subprocess.run(
-        [TANDEM, *args], env=env, capture_output=True, text=True, timeout=120, input=input_text, check=False
+        [TANDEM, *args], env=env, capture_output=True, text=True, timeout=300, input=input_text, check=False
     )

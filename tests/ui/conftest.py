@@ -42,7 +42,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -73,7 +73,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     env = {**os.environ, "TANDEM_DATA_DIR": str(tmp_path)}
     env.pop("TANDEM_DATABASE_URL", None)
     init = subprocess.run(
-        [str(TANDEM), "init", "--org", "Journey Org"], env=env, capture_output=True, text=True, timeout=60
+        [str(TANDEM), "init", "--org", "Journey Org"], env=env, capture_output=True, text=True, timeout=180
     )
     assert init.returncode == 0, f"`tandem init` failed ({init.returncode}):\n{init.stdout}{init.stderr}"
     line = next((x for x in init.stdout.splitlines() if "one-time password" in x), "")

@@ -1,7 +1,38 @@
-"""What the vendors domain plugs into Tandem."""
+"""What the vendors domain plugs into Tandem: routers, the CLI group, navigation, home panels, the reminder job,
+migrations, templates and demo data."""
 
 from __future__ import annotations
 
-from tandem.platform.manifest import Manifest
+from pathlib import Path
 
-MANIFEST = Manifest(name="vendors")
+from tandem.platform.manifest import HomePanel, Manifest, NavItem
+from tandem.vendors import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.vendors import api, cli, panels, web, web_forms, web_public
+from tandem.vendors import jobs as _jobs  # noqa: F401 - registers vendors.remind_renewals
+from tandem.vendors import models as _models  # noqa: F401 - registers the tables
+from tandem.vendors.demo import load_demo
+
+HERE = Path(__file__).parent
+SECTION = "Vendors"
+
+MANIFEST = Manifest(
+    name="vendors",
+    api_routers=[api.router],
+    cli=cli.app,
+    web_routers=[web.router, web_forms.router, web_public.router],
+    nav=[
+        NavItem("Vendors", "/vendors", "vendors.view", SECTION),
+        NavItem("Renewals", "/vendors/renewals", "vendors.view", SECTION),
+        NavItem("Spend × risk", "/vendors/portfolio", "vendors.view", SECTION),
+        NavItem("Questionnaires", "/vendors/questionnaires", "vendors.view", SECTION),
+    ],
+    home_panels=[
+        HomePanel(
+            "cio", "Upcoming renewals", "vendors/panel_renewals.html", "vendors.view", panels.renewals_context, 40
+        ),
+        HomePanel("ciso", "Vendor flags", "vendors/panel_flags.html", "vendors.view", panels.flags_context, 60),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)
