@@ -1,7 +1,27 @@
-"""What the privacy domain plugs into Tandem."""
+"""What the privacy domain plugs into Tandem: routers, the CLI group, navigation, migrations, demo data."""
 
 from __future__ import annotations
 
-from tandem.platform.manifest import Manifest
+from pathlib import Path
 
-MANIFEST = Manifest(name="privacy")
+from tandem.platform.manifest import Manifest, NavItem
+from tandem.privacy import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.privacy import api, cli, web
+from tandem.privacy.demo import load_demo
+
+HERE = Path(__file__).parent
+SECTION = "Privacy"
+
+MANIFEST = Manifest(
+    name="privacy",
+    api_routers=[api.router],
+    cli=cli.app,
+    web_routers=[web.router],
+    nav=[
+        NavItem("Processing activities", "/privacy/ropa", "privacy.view", SECTION),
+        NavItem("DPIAs", "/privacy/dpias", "privacy.view", SECTION),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)

@@ -1,0 +1,121 @@
+"""The DPIA workflow: draft (description, necessity, risks, measures) → DPO review (opinion) → signed off or
+rejected; a high residual risk flags Art. 36 prior consultation."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from tandem.platform.auth.permissions import require
+from tandem.platform.auth.principal import Principal
+from tandem.platform.db.paging import Page, PageRequest
+from tandem.platform.db.types import utcnow
+from tandem.platform.errors import Conflict, FieldError, InvalidInput, NotFound
+from tandem.privacy import actions
+from tandem.privacy.common import actor_of, check
+from tandem.privacy.models import Dpia
+from tandem.privacy.repository import DpiaRepository
+from tandem.privacy.schemas import DpiaCreate, DpiaRead, DpiaUpdate, DpoOpinion, SignOff
+from tandem.privacy.service import get_activity
+
+REQUIRED_FOR_REVIEW = ("description", "necessity", "measures")
+
+
+def get_dpia(session: Session, principal: Principal | None, dpia_id: uuid.UUID) -> Dpia:
+    """Return a DPIA principal may see."""
+    obj = DpiaRepository(session).get(principal, dpia_id)
+    if obj is None:
+        raise NotFound("DPIA not found")
+    return obj
+
+
+def list_dpias(session: Session, principal: Principal, req: PageRequest) -> Page[Dpia]:
+    """List the DPIAs principal may see."""
+    import dataclasses
+
+    require(session, principal, actions.VIEW.name)
+    repo = DpiaRepository(session)
+    stmt = repo.base_query(principal)
+    try:
+        for name, value in req.filters.items():
+            stmt = stmt.where(getattr(Dpia, name) == (uuid.UUID(value) if name.endswith("_id") else value))
+    except ValueError:
+        raise InvalidInput.one("query", "a filter value has the wrong type") from None
+    return repo.page(stmt, dataclasses.replace(req, filters={}))
+
+
+def create_dpia(session: Session, principal: Principal | None, data: DpiaCreate) -> Dpia:
+    """Start a DPIA of a processing activity (in the activity's unit)."""
+    try:
+        activity = get_activity(session, principal, data.activity_id)
+    except NotFound:
+        raise InvalidInput.one("body.activity_id", "no visible processing activity with this id") from None
+    check(session, principal, actions.EDIT.name, activity)
+    values = data.model_dump(mode="json")
+    values["activity_id"] = activity.id
+    return DpiaRepository(session).add(Dpia(**values, org_unit_id=activity.org_unit_id))
+
+
+def update_dpia(session: Session, principal: Principal | None, dpia_id: uuid.UUID, data: DpiaUpdate) -> Dpia:
+    """Change a DPIA in draft, or send it to the DPO (the Art. 35(7) content must be there)."""
+    dpia = get_dpia(session, principal, dpia_id)
+    check(session, principal, actions.EDIT.name, dpia)
+    if dpia.status in ("signed_off", "rejected"):
+        raise Conflict(f"the DPIA is {dpia.status.replace('_', ' ')}; start a new one to revise it")
+    patch = data.model_dump(mode="json", exclude_unset=True)
+    for key, value in patch.items():
+        if value is not None:
+            setattr(dpia, key, value)
+    if patch.get("status") == "dpo_review":
+        missing = [
+            FieldError(f"body.{k}", "required before the DPO review (Art. 35(7))")
+            for k in REQUIRED_FOR_REVIEW
+            if not getattr(dpia, k).strip()
+        ]
+        if not dpia.risks:
+            missing.append(FieldError("body.risks", "assess at least one risk to rights and freedoms"))
+        if not dpia.residual_risk:
+            missing.append(FieldError("body.residual_risk", "rate the residual risk"))
+        if missing:
+            raise InvalidInput(missing)
+    session.flush()
+    return dpia
+
+
+def give_opinion(session: Session, principal: Principal | None, dpia_id: uuid.UUID, data: DpoOpinion) -> Dpia:
+    """Record the DPO's opinion on a DPIA under review."""
+    dpia = get_dpia(session, principal, dpia_id)
+    check(session, principal, actions.EDIT.name, dpia)
+    if dpia.status != "dpo_review":
+        raise Conflict("send the DPIA to the DPO review first")
+    dpia.dpo_name, dpia.dpo_opinion = data.dpo_name, data.opinion
+    session.flush()
+    return dpia
+
+
+def sign_off(session: Session, principal: Principal | None, dpia_id: uuid.UUID, data: SignOff) -> Dpia:
+    """Sign the DPIA off (or reject it) once the DPO has given an opinion."""
+    dpia = get_dpia(session, principal, dpia_id)
+    check(session, principal, actions.SIGN.name, dpia)
+    if dpia.status != "dpo_review" or not dpia.dpo_opinion:
+        raise Conflict("a DPIA is signed off after the DPO's opinion")
+    dpia.status, dpia.signed_off_by, dpia.signed_off_at = data.decision, actor_of(principal), utcnow()
+    session.flush()
+    return dpia
+
+
+def to_read(dpia: Dpia) -> DpiaRead:
+    """Return the output schema; a high residual risk means Art. 36 prior consultation."""
+    out = DpiaRead.model_validate(dpia)
+    out.prior_consultation = dpia.residual_risk == "high"
+    return out
+
+
+def delete_dpia(session: Session, principal: Principal | None, dpia_id: uuid.UUID) -> None:
+    """Delete a DPIA that was not signed off (signed ones are the record)."""
+    dpia = get_dpia(session, principal, dpia_id)
+    check(session, principal, actions.EDIT.name, dpia)
+    if dpia.status == "signed_off":
+        raise Conflict("a signed-off DPIA stays on record")
+    DpiaRepository(session).delete(dpia)
