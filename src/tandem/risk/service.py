@@ -15,6 +15,7 @@ from tandem.platform.errors import Conflict, FieldError, InvalidInput, NotFound
 from tandem.risk import actions, inputs, simulation
 from tandem.risk import repository as repo
 from tandem.risk.common import check, require_in_unit
+from tandem.risk.fair import FairInputError, what_if
 from tandem.risk.matrix import level_of, matrix_data
 from tandem.risk.models import Scenario, TaxonomyTerm
 from tandem.risk.repository import RiskRepository
@@ -198,3 +199,22 @@ def delete_term(session: Session, principal: Principal | None, term_id: uuid.UUI
         raise NotFound("taxonomy term not found")
     check(session, principal, actions.EDIT.name, term)
     RiskRepository(session, TaxonomyTerm).delete(term)
+
+
+def effect_problems(fair: dict[str, Any] | None, effect: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return (path, reason) problems of an expected effect (a treatment's) on a scenario's FAIR inputs."""
+    try:
+        treatment = inputs.to_treatment(effect)
+        return treatment.check_for(inputs.to_scenario("check", fair)) if fair else []
+    except FairInputError as exc:
+        return list(exc.errors)
+
+
+def what_if_effects(
+    effects: list[tuple[str, dict[str, Any], dict[str, Any]]], cost: float, years: int, seed: int = 0
+) -> tuple[float, float, float]:
+    """Return the mean annual loss reduction and its 5th/95th percentiles for (key, FAIR inputs, effect) triples."""
+    scenarios = [inputs.to_scenario(key, fair) for key, fair, _ in effects]
+    treatments = {key: inputs.to_treatment(effect) for key, _, effect in effects}
+    result = what_if(scenarios, treatments, max(cost, 1.0), years=years, seed=seed)
+    return result.ale_reduction, result.reduction_p5, result.reduction_p95
