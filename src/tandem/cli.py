@@ -11,7 +11,7 @@ import click
 import typer
 
 from tandem.app import create_app, register
-from tandem.domains import DOMAINS, load_manifest, load_manifests, migration_dirs
+from tandem.domains import CLI_ALIASES, DOMAINS, load_manifest, load_manifests, migration_dirs
 from tandem.platform import lazy
 from tandem.platform.auth import service
 from tandem.platform.cli import audit, db, jobs, tokens, users
@@ -144,6 +144,7 @@ PLATFORM_ONLY = {"init", "db", "users", "audit"}
 def _load_for(args: list[str]) -> None:
     """Load what the command needs now; defer the other domains until something asks for them."""
     command = next((arg for arg in args if not arg.startswith("-")), None)
+    command = CLI_ALIASES.get(command or "", command)
     if command in DOMAINS:
         manifests = [load_manifest(command)]
     elif command in PLATFORM_ONLY and "--help" not in args:
@@ -154,8 +155,10 @@ def _load_for(args: list[str]) -> None:
         migrate.register_versions(path)
     register(manifests)
     for manifest in manifests:
-        if manifest.cli is not None and manifest.name not in {g.name for g in app.registered_groups}:
-            app.add_typer(manifest.cli, name=manifest.name)
+        groups = {manifest.name: manifest.cli, **manifest.cli_aliases} if manifest.cli is not None else {}
+        for name, group in groups.items():
+            if name not in {g.name for g in app.registered_groups}:
+                app.add_typer(group, name=name)
     if len(manifests) < len(DOMAINS):
         lazy.defer(lambda: register(load_manifests()))
 

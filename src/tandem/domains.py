@@ -15,6 +15,10 @@ DOMAINS: list[str] = [
 ]  # fmt: skip
 
 
+# Top-level CLI groups a domain adds besides its own (Manifest.cli_aliases), so `tandem policies …` loads training.
+CLI_ALIASES: dict[str, str] = {"policies": "training"}
+
+
 def load_manifests() -> list[Manifest]:
     """Import the platform's and every domain's manifest, lowest first."""
     from tandem.platform.routes import MANIFEST as platform_manifest

@@ -40,6 +40,7 @@ class Manifest:
     api_routers: list[APIRouter] = field(default_factory=list)
     web_routers: list[APIRouter] = field(default_factory=list)
     cli: Any = None  # a typer.Typer added as `tandem <name>`
+    cli_aliases: dict[str, Any] = field(default_factory=dict)  # extra top-level groups, e.g. `tandem policies`
     nav: list[NavItem] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
     migrations: Path | None = None

@@ -1,7 +1,36 @@
-"""What the training domain plugs into Tandem."""
+"""What the training domain plugs into Tandem: routers, the CLI group, navigation, jobs, home panel, demo data."""
 
 from __future__ import annotations
 
-from tandem.platform.manifest import Manifest
+from pathlib import Path
 
-MANIFEST = Manifest(name="training")
+from tandem.platform.manifest import HomePanel, Manifest, NavItem
+from tandem.training import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.training import api, api_policies, cli, public, web, web_forms, web_import
+from tandem.training import jobs as _jobs  # noqa: F401 - registers the periodic jobs
+from tandem.training.demo import load_demo
+from tandem.training.web import ciso_panel
+
+HERE = Path(__file__).parent
+SECTION = "Training"
+
+MANIFEST = Manifest(
+    name="training",
+    api_routers=[api_policies.router, api.router],
+    cli=cli.app,
+    cli_aliases={"policies": cli.policies_app},
+    web_routers=[web.router, web_forms.router, web_import.router, public.router],
+    nav=[
+        NavItem("Status", "/training", "training.view", SECTION),
+        NavItem("Programs", "/training/programs", "training.view", SECTION),
+        NavItem("Policies", "/training/policies", "training.view", SECTION),
+        NavItem("Phishing", "/training/phishing", "training.view", SECTION),
+        NavItem("Import", "/training/import", "training.import", SECTION),
+    ],
+    home_panels=[
+        HomePanel("ciso", "Security awareness", "training/panel.html", "training.view", ciso_panel, order=60),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)

@@ -1,0 +1,1 @@
+"""Pure training rules: audience matching, quiz grading and phishing metrics (no database, no web)."""

@@ -1,0 +1,117 @@
+"""Training pages: status with charts, programs and their assignments, courses, policies, phishing metrics."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.auth.principal import Principal
+from tandem.platform.web.render import redirect, render
+from tandem.training import charts, courses, phishing, policies, programs, reminders, status
+from tandem.training import repository as repo
+from tandem.training.engine.audience import describe
+
+router = APIRouter(include_in_schema=False)
+VIEW, EDIT = "training.view", "training.edit"
+STATUSES = ("overdue", "due", "expiring", "completed")
+
+
+@router.get("/training")
+def status_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
+    """Completion by program, department and role, the trend, and the people at risk."""
+    data = status.summary(session, principal)
+    return render(request, "training/status.html", data=data, by_dept=charts.rate_bars(data["departments"]),
+                  trend=charts.trend_line(data["trend"]), at_risk=data["at_risk"][:50])  # fmt: skip
+
+
+@router.get("/training/programs")
+def programs_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
+    """Every program with its audience and completion rate."""
+    rates = {p["id"]: p for p in status.by_program(status.visible_rows(session, principal))}
+    rows = [{"p": p, "audience": describe(p.audience), "rate": rates.get(str(p.id))}
+            for p in programs.visible_programs(session, principal)]  # fmt: skip
+    return render(request, "training/programs.html", rows=rows, courses=courses.visible_courses(session, principal))
+
+
+@router.get("/training/programs/{program_id}")
+def program_page(
+    program_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(VIEW)
+) -> HTMLResponse:
+    """A program: audience, courses, and each assignment's status (filter by status or department)."""
+    return _program_page(request, session, principal, program_id, None)
+
+
+def _program_page(
+    request: Request, session: Any, principal: Principal, program_id: uuid.UUID, link: dict[str, str] | None
+) -> HTMLResponse:
+    program = programs.get_program(session, principal, program_id)
+    rows = status.visible_rows(session, principal, program.id)
+    counts = Counter(r["status"] for r in rows)
+    wanted = request.query_params.get("status", "")
+    dept = request.query_params.get("department", "")
+    shown = [r for r in rows if (not wanted or r["status"] == wanted) and (not dept or r["department"] == dept)]
+    shown.sort(key=lambda r: (STATUSES.index(r["status"]) if r["status"] in STATUSES else 9, r["person"].full_name))
+    linked = repo.courses_by_ids(session, [uuid.UUID(c) for c in program.course_ids])
+    return render(request, "training/program.html", program=program, audience=describe(program.audience),
+                  courses=list(linked.values()), rows=shown[:500], total=len(shown), counts=counts,
+                  statuses=STATUSES, wanted=wanted, dept=dept, link=link, rate=status.rate(rows),
+                  departments=sorted({r["department"] for r in rows}))  # fmt: skip
+
+
+@router.post("/training/programs/{program_id}/recompute")
+def recompute_page(program_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Response:
+    """Recompute the program's assignments now."""
+    counts = programs.recompute_program(session, principal, program_id)
+    return redirect(f"/training/programs/{program_id}", f"Recomputed: {counts['assigned']} assigned, "
+                    f"{counts['reopened']} reopened, {counts['closed']} closed.")  # fmt: skip
+
+
+@router.post("/training/assignments/{assignment_id}/quiz-link")
+def quiz_link_page(
+    assignment_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(EDIT)
+) -> HTMLResponse:
+    """Issue a secret quiz link for an assignment and show it once (for sending to the person)."""
+    link = reminders.issue_quiz_link(session, principal, assignment_id)
+    return _program_page(request, session, principal, uuid.UUID(link["program_id"]),
+                         {"url": link["url"], "who": link["person"]})  # fmt: skip
+
+
+@router.get("/training/courses/{course_id}")
+def course_page(
+    course_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(VIEW)
+) -> HTMLResponse:
+    """A course: format, validity, the requirements it satisfies and its quiz questions."""
+    course = courses.get_course(session, principal, course_id)
+    show_answers = principal.can_anywhere(EDIT)
+    return render(request, "training/course.html", course=course, questions=repo.questions_of(session, course.id),
+                  show_answers=show_answers)  # fmt: skip
+
+
+@router.get("/training/policies")
+def policies_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
+    """Policies: version, owner, review date (past review flagged) and acknowledgement rates per department."""
+    rows = policies.ack_status(session, principal)
+    owners = repo.people_by_ids(session, [r["policy"].owner_id for r in rows if r["policy"].owner_id])
+    return render(request, "training/policies.html", rows=rows, owners=owners)
+
+
+@router.get("/training/phishing")
+def phishing_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
+    """Phishing simulations: rates per campaign and department, time to first report, repeat clickers."""
+    data = phishing.overview(session, principal)
+    return render(request, "training/phishing.html", data=data, chart=charts.phishing_rates(data["campaigns"]))
+
+
+def ciso_panel(session: Any, principal: Principal) -> dict[str, Any]:
+    """Context of the CISO home panel: completion by department, phishing trend, people at risk."""
+    data = status.summary(session, principal)
+    phish = phishing.overview(session, principal)
+    return {"training": {"overall": data["overall"], "by_dept": charts.rate_bars(data["departments"], 220),
+                         "phish": charts.phishing_rates(phish["campaigns"], 220) if phish["campaigns"] else None,
+                         "at_risk": sum(1 for r in data["at_risk"] if r["score"] >= 1),
+                         "repeat": len(phish["repeat_clickers"])}}  # fmt: skip
