@@ -48,7 +48,7 @@
       const target = document.getElementById(block.getAttribute("data-plotly"));
       if (!target) { return; }
       const spec = JSON.parse(block.textContent);
-      window.Plotly.newPlot(target, spec.data || [], spec.layout || {}, { displaylogo: false, responsive: true });
+      window.Plotly.newPlot(target, spec.data || [], spec.layout || {}, { displaylogo: false, displayModeBar: false, responsive: true });
     });
   }
 
