@@ -1,7 +1,33 @@
-"""What the access domain plugs into Tandem."""
+"""What the access domain plugs into Tandem: routers, the CLI group, navigation, jobs, migrations, demo data."""
 
 from __future__ import annotations
 
-from tandem.platform.manifest import Manifest
+from pathlib import Path
 
-MANIFEST = Manifest(name="access")
+from tandem.access import actions as _actions  # noqa: F401 - registers the permission actions
+from tandem.access import api, api_reviews, cli, web, web_reviews
+from tandem.access import jobs as _jobs  # noqa: F401 - registers access.analyze and access.send_reminders
+from tandem.access.demo import load_demo
+from tandem.platform.manifest import Manifest, NavItem
+
+HERE = Path(__file__).parent
+SECTION = "Access"
+
+MANIFEST = Manifest(
+    name="access",
+    api_routers=[api.router, api_reviews.router],
+    cli=cli.app,
+    web_routers=[web.router, web_reviews.router],
+    nav=[
+        NavItem("Overview", "/access", "access.view", SECTION),
+        NavItem("Who can reach…", "/access/who-can", "access.view", SECTION),
+        NavItem("Findings", "/access/findings", "access.view", SECTION),
+        NavItem("Identities", "/access/identities", "access.view", SECTION),
+        NavItem("Accounts", "/access/accounts", "access.view", SECTION),
+        NavItem("Reviews", "/access/campaigns", "access.view", SECTION),
+        NavItem("Imports", "/access/imports", "access.view", SECTION),
+    ],
+    migrations=HERE / "migrations" / "versions",
+    templates=HERE / "templates",
+    demo=load_demo,
+)

@@ -1,0 +1,63 @@
+"""Northwind Health's access data: identities from the inventory's people, accounts in 8 systems with planted
+orphans, dormant admins, an SoD conflict, a leaver still active, a week of activity, a PHI review in progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tandem.access import activity, analyze, campaigns, imports, service
+from tandem.access import demo_data as data
+from tandem.access import repository as repo
+from tandem.access.schemas import CampaignCreate, CampaignScope, DecisionIn, SodRuleCreate, SystemCreate, Window
+from tandem.inventory import service as inventory
+from tandem.platform.errors import NotFound
+
+
+def _app_id(session: Session, name: str | None) -> Any:
+    if name is None:
+        return None
+    try:
+        return inventory.resolve_ref(session, None, f"application:{name}")[1].id
+    except NotFound:
+        return None
+
+
+def load_demo(session: Session, org: Any) -> None:
+    """Add identities, accounts in 8 systems, findings, a week of activity and a campaign in progress."""
+    people = repo.people(session)
+    if not people:
+        return
+    today = dt.date.today()
+    root = org.root.id
+    for key, name, app, days, mfa, windows in data.SYSTEMS:
+        service.create_system(session, None, SystemCreate(
+            key=key, name=name, application_id=_app_id(session, app), dormant_days=days, mfa_enforced=mfa,
+            change_windows=[Window(weekday=w, start=s, end=e) for w, s, e in windows], org_unit_id=root))  # fmt: skip
+    texts = data.files(people, today)
+    for kind in ("identities", "accounts", "entitlements", "assignments"):
+        imports.import_file(session, None, kind, texts[kind].encode(), f"{kind}.csv", root)
+    name, left, right = data.SOD_RULE
+    service.create_rule(session, None, SodRuleCreate(
+        name=name, description="No one may both set up or change a vendor's bank details and approve its payments.",
+        left=left, right=right, org_unit_id=root))  # fmt: skip
+    analyze.run_analysis(session)
+    activity.import_events(session, None, data.activity(people, today).encode(), "activity-week.jsonl", root)
+    _campaign(session, root, today)
+
+
+def _campaign(session: Session, root: Any, today: dt.date) -> None:
+    made = campaigns.create_campaign(session, None, CampaignCreate(
+        name="Q4 review: everyone who can reach PHI", description="Quarterly HIPAA access review of PHI.",
+        scope=CampaignScope(data_categories=["PHI"]), reviewer="manager", due_date=today + dt.timedelta(days=14),
+        non_response="escalate", org_unit_id=root))  # fmt: skip
+    items = campaigns.items(session, None, made.id)
+    plain = [i.id for i in items if not campaigns.risk_flags(i)][:40]
+    if plain:
+        campaigns.decide(session, None, made.id, DecisionIn(item_ids=plain, decision="keep"))
+    leaver = [i.id for i in items if "terminated" in i.flags]
+    if leaver:
+        campaigns.decide(session, None, made.id, DecisionIn(
+            item_ids=leaver, decision="revoke", comment="Left on 31 October; remove all access."))  # fmt: skip
