@@ -13,7 +13,7 @@ import typer
 from tandem.app import create_app, register
 from tandem.domains import CLI_ALIASES, DOMAINS, load_manifest, load_manifests, migration_dirs
 from tandem.platform import lazy
-from tandem.platform.auth import service
+from tandem.platform.auth import mfa, service
 from tandem.platform.cli import audit, db, jobs, tokens, users
 from tandem.platform.cli.context import cli_uow, database
 from tandem.platform.cli.output import err_console, say
@@ -63,6 +63,7 @@ def init(
         root_unit = service.root_unit(session) or service.create_unit(session, None, org, None)
         user, one_time = service.create_user(session, None, username, email=email)
         service.grant_role(session, None, user.id, "admin", root_unit.id)
+        mfa.seed_policy(session)  # TANDEM_MFA_REQUIRED_ROLES becomes the organisation's two-step sign-in policy
     say(f"created organisation {org!r} and administrator {username!r}")
     say(f"one-time password (shown once; you must change it at first sign-in): {one_time}")
 

@@ -70,7 +70,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """Initialise a fresh organisation in a temp dir and serve it with `tandem serve`, as a user would."""
-    env = {**os.environ, "TANDEM_DATA_DIR": str(tmp_path)}
+    # The journeys test sign-in without a second step (tests/platform/test_mfa.py covers two-step sign-in).
+    env = {**os.environ, "TANDEM_DATA_DIR": str(tmp_path), "TANDEM_MFA_REQUIRED_ROLES": ""}
     env.pop("TANDEM_DATABASE_URL", None)
     init = subprocess.run(
         [str(TANDEM), "init", "--org", "Journey Org"], env=env, capture_output=True, text=True, timeout=180

@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     smtp_password: str = Field(default="", description="SMTP password.")
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
     smtp_timeout_s: float = Field(default=10.0, description="Timeout of one SMTP conversation, in seconds.")
+    mfa_required_roles: str = Field(
+        default="admin,ciso,cio", description="Roles that must use MFA; `tandem init` writes it into the database."
+    )
+    oidc_issuer: str = Field(default="", description="OpenID Connect issuer URL; empty turns single sign-on off.")
+    oidc_client_id: str = Field(default="", description="Client id registered at the identity provider.")
+    oidc_client_secret: str = Field(default="", description="Client secret registered at the identity provider.")
+    oidc_group_roles: str = Field(
+        default="", description="Group-to-role map: `group=role@/Unit/Path`, comma-separated ('@/' = root)."
+    )
+    oidc_groups_claim: str = Field(default="groups", description="ID token claim that lists the user's groups.")
+    oidc_allow_signup: bool = Field(default=False, description="Create a Tandem user at the first SSO sign-in.")
+    oidc_redirect_url: str = Field(default="", description="Callback URL given to the provider; empty = derived.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tandem.platform.api.deps import DbSession, requires
-from tandem.platform.auth import service
+from tandem.platform.auth import mfa, service
 from tandem.platform.auth.principal import Principal
 from tandem.platform.auth.roles import ROLES
 from tandem.platform.db.paging import PageRequest
@@ -68,7 +68,8 @@ def user_page(
     """Show a user with their grants."""
     user = service.get_user(session, principal, user_id)
     return render(request, "platform/user.html", user=user, units=_units(session, principal), roles=ROLES, errors={},
-                  unit_names=dict(_units(session, principal)), reset=None)  # fmt: skip
+                  unit_names=dict(_units(session, principal)), reset=None,
+                  mfa_on=mfa.is_enabled(session, user.id))  # fmt: skip
 
 
 @router.post("/admin/users/{user_id}/grants")
@@ -91,7 +92,8 @@ def user_grant(
         discard(session)
         user = service.get_user(session, principal, user_id)
         return render(request, "platform/user.html", 422, user=user, units=_units(session, principal), roles=ROLES,
-                      errors=form_errors(exc), unit_names=dict(_units(session, principal)), reset=None)  # fmt: skip
+                      errors=form_errors(exc), unit_names=dict(_units(session, principal)), reset=None,
+                      mfa_on=mfa.is_enabled(session, user.id))  # fmt: skip
     return redirect(f"/admin/users/{user_id}", "Role granted.")
 
 
@@ -122,7 +124,15 @@ def user_reset(
     one_time = service.reset_password(session, principal, user_id)
     user = service.get_user(session, principal, user_id)
     return render(request, "platform/user.html", user=user, units=_units(session, principal), roles=ROLES, errors={},
-                  unit_names=dict(_units(session, principal)), reset=one_time)  # fmt: skip
+                  unit_names=dict(_units(session, principal)), reset=one_time,
+                  mfa_on=mfa.is_enabled(session, user.id))  # fmt: skip
+
+
+@router.post("/admin/users/{user_id}/reset-mfa")
+def user_reset_mfa(user_id: uuid.UUID, session: DbSession, principal: Principal = requires("users.edit")) -> Response:
+    """Remove a user's authenticator and recovery codes (lost device); audited, sessions ended."""
+    mfa.admin_reset(session, principal, user_id)
+    return redirect(f"/admin/users/{user_id}", "MFA reset: the user sets up a new authenticator at next sign-in.")
 
 
 @router.get("/admin/org-units")

@@ -136,3 +136,73 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(String(2000))
+
+
+class MfaFactor(IdMixin, TimestampMixin, Base):
+    """A user's TOTP authenticator: the seed is stored encrypted and is enabled only once confirmed."""
+
+    __tablename__ = "mfa_factors"
+    __audit_secret__ = frozenset({"secret_encrypted"})
+    __audit_ignore__ = frozenset({"last_step", "updated_at"})
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(String(500))
+    enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The newest 30-second step whose code was accepted: an older or equal step is a replay.
+    last_step: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecoveryCode(IdMixin, Base):
+    """A single-use recovery code; only its argon2 hash is stored."""
+
+    __tablename__ = "mfa_recovery_codes"
+    # Generating and using codes are audited as events; the hashes never reach the log.
+    __audit__ = False
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginChallenge(Base):
+    """A sign-in whose password was right but whose second factor is still owed; no session exists yet."""
+
+    __tablename__ = "login_challenges"
+    __audit__ = False
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    next_path: Mapped[str] = mapped_column(String(2000), default="/home")
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ExternalIdentity(IdMixin, Base):
+    """The link of a Tandem user to an identity provider's (issuer, subject) pair."""
+
+    __tablename__ = "external_identities"
+    __audit_ignore__ = frozenset({"last_login_at"})
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_external_identities_issuer_subject"),)
+
+
+class OidcRequest(Base):
+    """An authorisation request in flight: state, nonce and PKCE verifier, bound to the browser by a cookie."""
+
+    __tablename__ = "oidc_requests"
+    __audit__ = False
+
+    state: Mapped[str] = mapped_column(String(100), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    next_path: Mapped[str] = mapped_column(String(2000), default="/home")
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

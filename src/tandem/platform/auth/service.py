@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from tandem.platform.audit.writer import record_event
-from tandem.platform.auth import actions
+from tandem.platform.auth import actions, mfa
 from tandem.platform.auth.models import OrgUnit, RoleGrant, User
 from tandem.platform.auth.passwords import check_policy, generate_password, hash_password, verify_password
 from tandem.platform.auth.permissions import require, visible_to, visible_unit_ids
@@ -27,7 +27,10 @@ UNIT_LIST = ListSpec(("name", "path", "created_at"), "path", ("parent_id",), ("n
 def principal_for(user: User, scopes: frozenset[str] | None = None, token_id: uuid.UUID | None = None) -> Principal:
     """Build the Principal of an active user from their grants."""
     grants = tuple(Grant(g.role, g.org_unit_id, g.org_unit.path) for g in user.grants) if user.is_active else ()
-    return Principal(user.id, user.username, grants, scopes, token_id, user.must_change_password)
+    # A browser session that owes MFA enrolment is held to the account-setup pages, like one that owes a
+    # new password; API tokens are machine credentials and are not affected.
+    restricted = user.must_change_password or (scopes is None and token_id is None and mfa.must_enrol(user))
+    return Principal(user.id, user.username, grants, scopes, token_id, restricted)
 
 
 # --- org units -------------------------------------------------------------------------------

@@ -55,7 +55,6 @@ class LoginResult:
 
 def authenticate(session: Session, username: str, password: str, ip: str) -> LoginResult:
     """Check credentials, counting failures and locking out; never say which part was wrong."""
-    settings = get_settings()
     now = utcnow()
     ip_row = _throttle(session, f"ip:{ip}")
     if ip_row.blocked_until is not None and ip_row.blocked_until > now:
@@ -67,23 +66,43 @@ def authenticate(session: Session, username: str, password: str, ip: str) -> Log
         return LoginResult(None, TooManyRequests("this account is temporarily locked; try again later"))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        ip_row.failures += 1
-        if ip_row.failures >= IP_FAILURES_PER_WINDOW:
-            ip_row.blocked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.login_max_failures:
-                user.locked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
-                user.failed_logins = 0
+        count_failure(session, user, ip)
         record_event(
             session, "auth.login_failed", "users", str(user.id) if user else None,
             {"username": username[:150], "ip": ip},
         )  # fmt: skip
         return LoginResult(None, NotAuthenticated(GENERIC_FAILURE))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    # The failure counters are reset by start_session: a right password alone must not wipe the
+    # count of wrong second-factor codes.
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user)
+
+
+def count_failure(session: Session, user: User | None, ip: str) -> None:
+    """Count a wrong password or second-factor code against the address and the account, locking out at the limit."""
+    settings = get_settings()
+    now = utcnow()
+    ip_row = _throttle(session, f"ip:{ip}")
+    ip_row.failures += 1
+    if ip_row.failures >= IP_FAILURES_PER_WINDOW:
+        ip_row.blocked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + dt.timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins = 0
+
+
+def refusal(session: Session, user: User, ip: str) -> TooManyRequests | None:
+    """Return why a sign-in step must be refused before checking anything (address blocked, account locked)."""
+    now = utcnow()
+    ip_row = _throttle(session, f"ip:{ip}")
+    if ip_row.blocked_until is not None and ip_row.blocked_until > now:
+        return TooManyRequests("too many failed sign-ins from this address; try again later")
+    if user.locked_until is not None and user.locked_until > now:
+        return TooManyRequests("this account is temporarily locked; try again later")
+    return None
 
 
 def start_session(session: Session, user: User, ip: str, user_agent: str) -> NewSession:
@@ -96,6 +115,7 @@ def start_session(session: Session, user: User, ip: str, user_agent: str) -> New
         ip=ip[:64], user_agent=user_agent[:300],
     )  # fmt: skip
     session.add(row)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
     record_event(session, "auth.login", "users", str(user.id), {"username": user.username, "ip": ip})
     session.flush()
     return NewSession(cookie_value, row)

@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from tandem.platform.api.deps import SESSION_COOKIES, DbSession, PublicDbSession, client_ip, requires, session_cookie
-from tandem.platform.auth import service, tokens
+from tandem.platform.auth import challenges, mfa, mfa_web, oidc, oidc_web, service, tokens
 from tandem.platform.auth import sessions as web_sessions
 from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
+from tandem.platform.auth.signin import LOGIN_CSRF_COOKIE, MFA_COOKIE, secure, set_step_cookie, signed_in
 from tandem.platform.auth.tokens import TOKEN_LIST
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import InvalidInput
@@ -22,19 +23,15 @@ from tandem.platform.web.forms import WebForm, discard, form_errors, text, texts
 from tandem.platform.web.render import redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
-LOGIN_CSRF_COOKIE = "tandem_csrf"
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or bool(request.app.state.settings.secure_cookies)
 
 
 @router.get("/login", dependencies=[requires("public")])
 def login_page(request: Request, next: str = "/home") -> HTMLResponse:
     """Show the sign-in form with a fresh login CSRF token."""
     token = secrets.token_urlsafe(24)
-    response = render(request, "platform/login.html", errors={}, username="", next=safe_next(next), login_csrf=token)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request))
+    response = render(request, "platform/login.html", errors={}, username="", next=safe_next(next), login_csrf=token,
+                      sso=oidc.enabled())  # fmt: skip
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request))
     return response
 
 
@@ -43,7 +40,7 @@ def login(request: Request, form: WebForm, session: PublicDbSession) -> Response
     """Check the credentials, then start a new session (a new id every time)."""
     username, target = text(form, "username", 150), safe_next(text(form, "next", 2000))
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    context = {"username": username, "next": target, "login_csrf": expected}
+    context = {"username": username, "next": target, "login_csrf": expected, "sso": oidc.enabled()}
     if not expected or not secrets.compare_digest(text(form, "csrf_token", 100), expected):
         errors = {"_form": "Your sign-in form expired; please try again."}
         return render(request, "platform/login.html", 403, errors=errors, **context)
@@ -53,14 +50,13 @@ def login(request: Request, form: WebForm, session: PublicDbSession) -> Response
         status = 429 if result.error is not None and result.error.title == "Too many requests" else 401
         message = result.error.message if result.error else "refused"
         return render(request, "platform/login.html", status, errors={"_form": message}, **context)
-    new = web_sessions.start_session(session, result.user, ip, request.headers.get("user-agent", ""))
-    response = RedirectResponse(target, status_code=303)
-    secure = _secure(request)
-    name = SESSION_COOKIES[0] if secure else SESSION_COOKIES[1]
-    max_age = request.app.state.settings.session_absolute_hours * 3600
-    response.set_cookie(name, new.cookie_value, httponly=True, samesite="lax", secure=secure, path="/", max_age=max_age)
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
-    return response
+    if mfa.is_enabled(session, result.user.id):
+        cookie, _ = challenges.start(session, result.user, target)
+        response = RedirectResponse("/login/mfa", status_code=303)
+        set_step_cookie(request, response, MFA_COOKIE, cookie, int(challenges.LIFETIME.total_seconds()))
+        response.delete_cookie(LOGIN_CSRF_COOKIE)
+        return response
+    return signed_in(request, session, result.user, target)
 
 
 @router.post("/logout")
@@ -79,9 +75,13 @@ def logout(
 
 @router.get("/account/password")
 def password_page(
-    request: Request, principal: Principal = requires("account.edit", during_password_change=True)
-) -> HTMLResponse:
-    """Show the change-password form."""
+    request: Request, session: DbSession, principal: Principal = requires("account.edit", during_password_change=True)
+) -> Response:
+    """Show the change-password form (or send someone who owes MFA enrolment, not a password, to enrol)."""
+    user = session.get(User, principal.user_id)
+    assert user is not None
+    if principal.must_change_password and not user.must_change_password:
+        return RedirectResponse("/account/mfa", status_code=303)
     return render(request, "platform/password.html", errors={})
 
 
@@ -150,3 +150,8 @@ def token_revoke(
     assert principal.user_id is not None
     tokens.revoke(session, principal.user_id, token_id)
     return redirect("/account/tokens", "Token revoked.")
+
+
+# The second sign-in step and SSO share the sign-in pages' router (and so the platform manifest).
+router.include_router(mfa_web.router)
+router.include_router(oidc_web.router)

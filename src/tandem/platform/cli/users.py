@@ -97,3 +97,27 @@ def reset_password(username: str) -> None:
     with cli_uow() as session:
         one_time = service.reset_password(session, None, _user(session, username).id)
     say(f"new one-time password for {username}: {one_time}")
+
+
+@app.command("reset-mfa")
+def reset_mfa(username: str) -> None:
+    """Remove a user's authenticator and recovery codes (lost device); they enrol again at next sign-in."""
+    from tandem.platform.auth import mfa
+
+    with cli_uow() as session:
+        mfa.admin_reset(session, None, _user(session, username).id)
+    say(f"two-step sign-in reset for {username}; their sessions ended")
+
+
+@app.command("mfa-policy")
+def mfa_policy(
+    roles: str | None = typer.Option(None, help="Comma-separated roles that must use MFA ('' = none); omit to show"),
+) -> None:
+    """Show or set the roles whose members must use two-step sign-in."""
+    from tandem.platform.auth import mfa
+
+    with cli_uow(readonly=roles is None) as session:
+        current = (
+            mfa.set_required_roles(session, roles.split(",")) if roles is not None else mfa.required_roles(session)
+        )
+    say(f"roles that must use MFA: {', '.join(sorted(current)) or '(none)'}")
