@@ -25,7 +25,10 @@ STATUSES = ("overdue", "due", "expiring", "completed")
 def status_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
     """Completion by program, department and role, the trend, and the people at risk."""
     data = status.summary(session, principal)
+    # A scoped user sees the assignments of their units, which may come from a program set up above them.
+    openable = {p.id for p in programs.visible_programs(session, principal)}
     return render(request, "training/status.html", data=data, by_dept=charts.rate_bars(data["departments"]),
+                  openable=openable,
                   trend=charts.trend_line(data["trend"]), at_risk=data["at_risk"][:50])  # fmt: skip
 
 
