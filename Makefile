@@ -39,8 +39,8 @@ test: $(STAMP) chromium ## Run the test suite (SQLite always; PostgreSQL when TA
 	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check), mypy on src/, import-linter architecture contracts
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench security
+	$(BIN)/ruff format --check src tests bench security
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

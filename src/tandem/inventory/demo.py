@@ -220,9 +220,9 @@ def _software(session: Session, rng: random.Random, assets: list[Any], apps: lis
         )
         count += 1
         if asset.os_name == "Windows":  # not counted: the app software below keeps its size
-            name, version, vendor, cpe = WORKSTATION_BROWSER
-            _create(session, "software", name=name, version=version, vendor=vendor, cpe=cpe, asset_id=asset.id,
-                    org_unit_id=asset.org_unit_id)  # fmt: skip
+            b_name, b_version, b_vendor, b_cpe = WORKSTATION_BROWSER
+            _create(session, "software", name=b_name, version=b_version, vendor=b_vendor, cpe=b_cpe,
+                    asset_id=asset.id, org_unit_id=asset.org_unit_id)  # fmt: skip
         for name, version, vendor, cpe, purl in rng.sample(SOFTWARE, 2):
             _create(
                 session,
