@@ -7,7 +7,6 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
 
 from tandem.access.anomaly.rules import Event, Signal
 
@@ -40,6 +39,8 @@ def _features(events: list[Event]) -> tuple[list[tuple[str, str, Any]], np.ndarr
 
 def outliers(events: list[Event], contamination: float = 0.02, seed: int = 0) -> list[Signal]:
     """Fit one IsolationForest per system and return the identity-days it isolates, with contributing features."""
+    from sklearn.ensemble import IsolationForest  # imported here: scikit-learn adds ~2 s to every start-up
+
     keys, matrix = _features(events)
     out: list[Signal] = []
     systems = sorted({k[0] for k in keys})
