@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tandem.access import analyze, effective, imports, scim_sync, service
 from tandem.access.importers import KINDS
-from tandem.access.models import AnalysisRun, Change, ImportRun
+from tandem.access.models import AnalysisRun, ImportRun
 from tandem.access.repository import SPECS, AccessRepository
 from tandem.access.schemas import (
     AccountRead,
@@ -258,12 +258,7 @@ def list_imports(request: Request, session: DbSession, principal: Principal = re
 @router.get("/imports/{import_id}/changes")
 def import_changes(import_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """Return what an import changed: grants added and removed, accounts and identities added or changed."""
-    from sqlalchemy import select
-
-    run = AccessRepository(session, ImportRun).get(principal, import_id)
-    if run is None:
-        raise NotFound("import not found")
-    rows = session.scalars(select(Change).where(Change.import_id == run.id).order_by(Change.kind).limit(10_000))
+    rows = service.import_changes(session, principal, import_id)
     return [{"kind": c.kind, "subject": c.subject, "detail": c.detail} for c in rows]
 
 

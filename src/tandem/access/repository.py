@@ -430,3 +430,14 @@ def people(session: Session) -> list[Any]:
     from tandem.inventory.models import Person
 
     return list(session.scalars(select(Person).order_by(Person.created_at, Person.id)))
+
+
+def count(stmt: Select[Any], session: Session) -> int:
+    """Return how many rows a query yields."""
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+
+def changes_of(session: Session, import_id: uuid.UUID, limit: int) -> list[Change]:
+    """Return what an import run changed, grouped by kind."""
+    stmt = select(Change).where(Change.import_id == import_id).order_by(Change.kind).limit(limit)
+    return list(session.scalars(stmt))

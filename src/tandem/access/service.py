@@ -6,12 +6,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from tandem.access import actions, imports
 from tandem.access import repository as repo
 from tandem.access.effective import effective_for_identity, who_can
-from tandem.access.models import Account, Entitlement, EntitlementStore, Finding, Identity, SodRule, System
+from tandem.access.models import (
+    Account,
+    Entitlement,
+    EntitlementStore,
+    Finding,
+    Identity,
+    ImportRun,
+    SodRule,
+    System,
+)  # fmt: skip
 from tandem.access.schemas import (
     CorrelateIn,
     FindingUpdate,
@@ -200,3 +210,48 @@ def labels(session: Session, rows: list[Any]) -> dict[uuid.UUID, str]:
         ).items():
             out[obj_id] = label(obj)
     return out
+
+
+def count_visible(session: Session, principal: Principal, model: Any, **where: Any) -> int:
+    """Return how many rows of a model principal may see match exact filters."""
+    return repo.count(repo.AccessRepository(session, model).visible(principal, **where), session)
+
+
+def system_names(session: Session, principal: Principal | None) -> dict[uuid.UUID, str]:
+    """Return the names of the systems principal may see, by id."""
+    return {s.id: s.name for s in session.scalars(repo.AccessRepository(session, System).visible(principal))}
+
+
+def identities_by_id(session: Session, principal: Principal | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, Identity]:
+    """Return the visible identities among ids."""
+    stmt = repo.AccessRepository(session, Identity).visible(principal).where(Identity.id.in_(ids))
+    return {i.id: i for i in session.scalars(stmt)}
+
+
+def identity_by_employee_id(session: Session, principal: Principal | None, employee_id: str) -> Identity | None:
+    """Return the visible identity with this employee id (case-insensitive), if any."""
+    wanted = employee_id.strip().lower()
+    if not wanted:
+        return None
+    stmt = repo.AccessRepository(session, Identity).visible(principal)
+    return session.scalars(stmt.where(func.lower(Identity.employee_id) == wanted)).first()
+
+
+def uncorrelated_accounts(session: Session, principal: Principal, limit: int = 500) -> list[Account]:
+    """Return the visible accounts waiting for a person (no identity, not a service account)."""
+    stmt = repo.AccessRepository(session, Account).visible(principal, identity_id=None, is_service_account=False)
+    return list(session.scalars(stmt.order_by(Account.username).limit(limit)))
+
+
+def finding_kinds(session: Session, principal: Principal) -> list[str]:
+    """Return the finding kinds present among the findings principal may see."""
+    stmt = repo.AccessRepository(session, Finding).visible(principal).with_only_columns(Finding.kind).distinct()
+    return list(session.scalars(stmt))
+
+
+def import_changes(session: Session, principal: Principal, import_id: uuid.UUID, limit: int = 10_000) -> list[Any]:
+    """Return what an import the principal may see changed."""
+    run = repo.AccessRepository(session, ImportRun).get(principal, import_id)
+    if run is None:
+        raise NotFound("import not found")
+    return repo.changes_of(session, run.id, limit)

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
 from tandem.access import analyze, effective, imports, service
@@ -37,8 +36,7 @@ STATUSES = ("open", "acknowledged", "confirmed", "escalated", "resolved", "false
 
 
 def _count(session: Any, principal: Principal, model: Any, **where: Any) -> int:
-    stmt = AccessRepository(session, model).visible(principal, **where)
-    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    return service.count_visible(session, principal, model, **where)
 
 
 @router.get("/access")
@@ -96,7 +94,7 @@ def findings_page(request: Request, session: DbSession, principal: Principal = r
     except InvalidInput:
         params = {"status": "open"}
         page = service.list_page(session, principal, "findings", PageRequest.parse(SPECS["findings"], params))
-    kinds = sorted({*KIND_LABELS, *session.scalars(select(Finding.kind).distinct())})
+    kinds = sorted({*KIND_LABELS, *service.finding_kinds(session, principal)})
     return render(
         request, "access/findings.html", page=page, params=params, kinds=kinds, labels=KIND_LABELS, statuses=STATUSES
     )
@@ -155,7 +153,7 @@ def identity_page(
     """A person: accounts, everything they can reach (with include paths and data stores), their findings."""
     result = effective.effective_for_identity(session, principal, identity_id)
     findings = service.findings_for(session, principal, identity_id=identity_id)
-    systems = {s.id: s.name for s in session.scalars(select(System))}
+    systems = service.system_names(session, principal)
     return render(
         request,
         "access/identity.html",
@@ -173,8 +171,7 @@ def accounts_page(request: Request, session: DbSession, principal: Principal = r
     queue = request.query_params.get("queue") == "1"
     params = {k: v for k, v in request.query_params.items() if k in ("q", "status", "system_id", "cursor") and v}
     if queue:
-        stmt = AccessRepository(session, Account).visible(principal, identity_id=None, is_service_account=False)
-        rows, cursor = list(session.scalars(stmt.order_by(Account.username).limit(500))), None
+        rows, cursor = service.uncorrelated_accounts(session, principal), None
     else:
         try:
             page = service.list_page(
@@ -186,13 +183,8 @@ def accounts_page(request: Request, session: DbSession, principal: Principal = r
                 service.list_page(session, principal, "accounts", PageRequest.parse(SPECS["accounts"], {})),
             )
         rows, cursor = list(page.items), page.next_cursor
-    systems = {s.id: s.name for s in session.scalars(select(System))}
-    idents = {
-        i.id: i
-        for i in session.scalars(
-            select(Identity).where(Identity.id.in_([r.identity_id for r in rows if r.identity_id]))
-        )
-    }
+    systems = service.system_names(session, principal)
+    idents = service.identities_by_id(session, principal, [r.identity_id for r in rows if r.identity_id])
     return render(
         request,
         "access/accounts.html",
@@ -210,8 +202,8 @@ def correlate_page(
     account_id: uuid.UUID, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
 ) -> Response:
     """Resolve a queued account by the identity's employee id."""
-    emp = text(form, "employee_id", 100).strip().lower()
-    ident = next((i for i in session.scalars(select(Identity)) if i.employee_id.lower() == emp), None) if emp else None
+    emp = text(form, "employee_id", 100).strip()
+    ident = service.identity_by_employee_id(session, principal, emp)
     if ident is None:
         return redirect("/access/accounts?queue=1", f"No identity with employee id {emp!r}.")
     service.correlate(session, principal, account_id, CorrelateIn(identity_id=ident.id))

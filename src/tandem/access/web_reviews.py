@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
-from tandem.access import campaigns, reports
-from tandem.access.models import Account, Campaign, Entitlement, System
+from tandem.access import campaigns, reports, service
+from tandem.access.models import Account, Campaign, Entitlement
 from tandem.access.repository import AccessRepository, by_ids
 from tandem.access.schemas import CampaignCreate, DecisionIn
 from tandem.access.units import home_unit
@@ -108,7 +107,7 @@ def review_page(
     items = campaigns.items(session, principal, campaign_id, reviewer_id=reviewer, pending=not show_all)[:500]
     accounts = by_ids(session, Account, [i.account_id for i in items])
     ents = by_ids(session, Entitlement, [i.entitlement_id for i in items])
-    systems = {s.id: s.name for s in session.scalars(select(System))}
+    systems = service.system_names(session, principal)
     state = campaigns.status(session, principal, campaign_id)
     return render(
         request,
