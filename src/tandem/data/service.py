@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tandem.data import actions, results
 from tandem.data import repository as repo
+from tandem.data.classify import TYPE_CATEGORIES as DISCOVERED_CATEGORIES  # noqa: F401 - for other domains
 from tandem.data.files import OutsideRoots, confine
 from tandem.data.models import DataScan, DataScanObject
 from tandem.data.schemas import ScanCreate

@@ -20,10 +20,14 @@ from tandem.privacy.common import check, require_in_unit
 from tandem.privacy.models import Activity
 from tandem.privacy.repository import ActivityRepository
 from tandem.privacy.schemas import ActivityCreate, ActivityRead, ActivityUpdate
-from tandem.privacy.vocab import DISCOVERED
 
 __all__ = ["create_activity", "findings", "get_activity", "list_activities", "prescreen", "update_activity"]
 ID_LISTS = {"data_store_ids": "data_store", "vendor_ids": "vendor"}
+
+
+# Discovery entity types -> inventory data categories, as the data domain classifies them; credentials are not
+# personal data, so they never count against a processing record.
+DISCOVERED = {kind: cats for kind, cats in data.DISCOVERED_CATEGORIES.items() if "credentials" not in cats}
 
 
 def get_activity(session: Session, principal: Principal | None, activity_id: uuid.UUID) -> Activity:

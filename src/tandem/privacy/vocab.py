@@ -57,18 +57,3 @@ ART_35_3 = {
     "b": "Art. 35(3)(b) large-scale processing of special categories or criminal data",
     "c": "Art. 35(3)(c) large-scale systematic monitoring of a publicly accessible area",
 }
-# Discovery entity types -> inventory data categories (mirrors data.classify, which is not a service module).
-DISCOVERED = {
-    "US_SSN": ("government-id",),
-    "US_ITIN": ("government-id",),
-    "US_PASSPORT": ("government-id",),
-    "US_DRIVER_LICENSE": ("government-id",),
-    "CREDIT_CARD": ("payment-card", "financial"),
-    "IBAN": ("financial",),
-    "MEDICAL_RECORD_NUMBER": ("health",),
-    "PERSON": ("identity",),
-    "DATE_OF_BIRTH": ("identity",),
-    "EMAIL": ("contact",),
-    "PHONE": ("contact",),
-    "IP_ADDRESS": ("online-identifiers",),
-}
