@@ -11,12 +11,12 @@ from tandem.platform.manifest import Manifest
 # Lowest first (ARCHITECTURE.md §4). Each name is a package with a manifest.py exposing MANIFEST.
 DOMAINS: list[str] = [
     "inventory", "data", "vulnerabilities", "compliance", "access", "monitoring", "privacy",
-    "vendors", "training", "risk", "strategy", "incidents",
+    "vendors", "training", "risk", "strategy", "incidents", "reporting",
 ]  # fmt: skip
 
 
 # Top-level CLI groups a domain adds besides its own (Manifest.cli_aliases), so `tandem policies …` loads training.
-CLI_ALIASES: dict[str, str] = {"policies": "training"}
+CLI_ALIASES: dict[str, str] = {"policies": "training", "report": "reporting"}
 
 
 def load_manifests() -> list[Manifest]:

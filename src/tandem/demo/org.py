@@ -74,9 +74,13 @@ def load(session: Session, logins_file: Path) -> list[tuple[str, str, str]]:
         logins.append((username, role, password))
     session.add(Meta(key=DEMO_KEY, value=DEMO_VALUE))
     session.flush()
-    for manifest in load_manifests():
+    manifests = load_manifests()
+    for manifest in manifests:
         if manifest.demo is not None:
             manifest.demo(session, org)
+    for manifest in manifests:
+        if manifest.demo_after is not None:
+            manifest.demo_after(session, org)
     write_logins(logins_file, logins)
     return logins
 

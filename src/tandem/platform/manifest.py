@@ -46,3 +46,6 @@ class Manifest:
     migrations: Path | None = None
     templates: Path | None = None
     demo: Callable[..., None] | None = None  # demo(session, org) adds the domain's sample data
+    # demo_after(session, org) runs once every domain's demo has run: for sample data computed from the others'
+    # (automated control test results, this quarter's board pack).
+    demo_after: Callable[..., None] | None = None

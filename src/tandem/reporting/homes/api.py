@@ -1,0 +1,5 @@
+"""REST API of the reporting homes (skeleton; filled in by its owner)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1/reporting", tags=["reporting"])

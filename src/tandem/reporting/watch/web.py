@@ -1,0 +1,5 @@
+"""Web pages of the reporting watch (skeleton; filled in by its owner)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
