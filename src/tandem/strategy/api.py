@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.api.paging import page_out, page_request
 from tandem.platform.auth.principal import Principal
-from tandem.strategy import decisions, exports, imports, planning, policy, service, unfunded
+from tandem.strategy import decisions, exports, fit, imports, planning, policy, rationalisation, service, unfunded
 from tandem.strategy.common import home_unit
 from tandem.strategy.repository import DECISION_SPEC, INITIATIVE_SPEC, OBJECTIVE_SPEC, PLAN_SPEC, SCENARIO_SPEC
 from tandem.strategy.schemas import (
@@ -21,6 +21,8 @@ from tandem.strategy.schemas import (
     DecisionCreate,
     DecisionRead,
     DecisionUpdate,
+    FitIn,
+    FitRead,
     InitiativeCreate,
     InitiativeRead,
     InitiativeUpdate,
@@ -278,3 +280,21 @@ def sign(
 ) -> Any:
     """Approve or reject a decision as the CIO or the CISO (recorded in the audit log)."""
     return decisions.to_read(session, decisions.sign(session, principal, decision_id, body))
+
+
+@router.get("/rationalisation")
+def time_grid(session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Applications on the TIME grid: fit scores (or not assessed), disposition, suggested disposition, run cost,
+    ALE, and the lists of disagreements and eliminate-but-invest exceptions."""
+    apps = rationalisation.time_grid(session, principal)
+    return {"items": apps, "disagreements": [a["id"] for a in rationalisation.disagreements(apps)],
+            "exceptions": [a["id"] for a in rationalisation.inconsistencies(apps)]}  # fmt: skip
+
+
+@router.put("/applications/{application_id}/fit", response_model=FitRead)
+def set_fit(application_id: uuid.UUID, body: FitIn, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
+    """Record an application's business fit and technical fit (1–5), placing it on the TIME grid."""
+    row = fit.set_fit(session, principal, application_id, fit.FitInput(**body.model_dump()))
+    out = FitRead.model_validate(row)
+    out.suggested_disposition = fit.suggested_disposition(row.business_fit, row.technical_fit)
+    return out

@@ -64,10 +64,12 @@ def frontier(points: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def time_grid(apps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return applications as bubbles on the TIME grid: size = yearly run cost, colour = ALE of their risks."""
+    """Return applications as bubbles on the TIME grid: size = yearly run cost, colour = ALE of their risks; hollow
+    bubbles have no fit scores yet and sit in their disposition's quadrant."""
     data = [{"type": "scatter", "mode": "markers+text", "text": [a["name"] for a in apps], "textposition": "top center",
              "x": [a["technical_fit"] for a in apps], "y": [a["business_fit"] for a in apps],
              "marker": {"size": [a["size"] for a in apps], "color": [a["ale"] for a in apps], "colorscale": "Reds",
+                        "symbol": ["circle" if a.get("assessed", True) else "circle-open" for a in apps],
                         "showscale": True, "colorbar": {"title": {"text": "ALE"}}, "line": {"color": "#333"}},
              "hovertemplate": "%{text}<extra></extra>"}]  # fmt: skip
     quadrants = [(0.25, 0.75, "Migrate"), (0.75, 0.75, "Invest"), (0.25, 0.25, "Eliminate"), (0.75, 0.25, "Tolerate")]

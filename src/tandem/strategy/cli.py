@@ -1,4 +1,4 @@
-"""`tandem strategy`: list, optimize (progress bar), frontier, import."""
+"""`tandem strategy`: list, optimize (progress bar), frontier, import, the TIME grid and fit assessments."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from tandem.inventory import service as inventory
 from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.jobs import run_in_foreground
@@ -14,7 +15,7 @@ from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import InvalidInput, NotFound
 from tandem.platform.safety.uploads import read_limited
-from tandem.strategy import imports, planning, policy, service
+from tandem.strategy import fit, imports, planning, policy, rationalisation, service
 from tandem.strategy.common import home_unit
 from tandem.strategy.models import PlanScenario
 from tandem.strategy.repository import INITIATIVE_SPEC, StrategyRepository
@@ -115,6 +116,36 @@ def import_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False, rea
     with cli_uow() as session:
         result = imports.import_initiatives(session, CONSOLE, data, path.name, home_unit(session))
     say(f"{path.name}: added {result['added']} initiatives")
+
+
+@app.command("time-grid")
+def time_grid_cmd(fmt: Format = format_option()) -> None:
+    """List applications on the TIME grid: fit scores, recorded and suggested disposition, run cost, ALE."""
+    with cli_uow(readonly=True) as session:
+        apps = rationalisation.time_grid(session, CONSOLE)
+    rows = [{"application": a["name"], "disposition": a["disposition"] or "", "business_fit": a["business_score"],
+             "technical_fit": a["technical_score"], "suggested": a["suggested"] or "not assessed",
+             "run_cost": _money(a["run_cost"]), "ale": _money(a["ale"])} for a in apps]  # fmt: skip
+    columns = ["application", "disposition", "business_fit", "technical_fit", "suggested", "run_cost", "ale"]
+    emit(rows, columns, fmt, "TIME grid")
+
+
+@app.command("fit")
+def fit_cmd(
+    application: str = typer.Argument(..., help="The application: its name, application:<name> or its id"),
+    business: float = typer.Option(..., "--business", help="Business fit, 1–5 in steps of 0.5"),
+    technical: float = typer.Option(..., "--technical", help="Technical fit, 1–5 in steps of 0.5"),
+    rationale: str = typer.Option("", help="Why these scores"),
+) -> None:
+    """Record an application's TIME assessment (business fit and technical fit)."""
+    ref = application if ":" in application else f"application:{application}"
+    with cli_uow() as session:
+        _, app_row = inventory.resolve_ref(session, CONSOLE, ref)
+        row = fit.set_fit(session, CONSOLE, app_row.id, fit.FitInput(business, technical, rationale), where="option")
+        suggested = fit.suggested_disposition(row.business_fit, row.technical_fit)
+        name, recorded = app_row.name, app_row.time_disposition
+    note = "" if suggested == recorded else f" (recorded disposition: {recorded or 'none'})"
+    say(f"{name}: business fit {business:g}, technical fit {technical:g} → suggests {suggested}{note}")
 
 
 @app.command()

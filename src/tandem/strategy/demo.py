@@ -12,6 +12,7 @@ from tandem.platform.errors import NotFound
 from tandem.risk import service as risk_service
 from tandem.strategy import decisions, planning, policy, service
 from tandem.strategy.demo_data import APP, INF, ITEMS, OBJECTIVES, SEC
+from tandem.strategy.demo_fit import load_fits
 from tandem.strategy.models import Plan
 from tandem.strategy.repository import StrategyRepository
 from tandem.strategy.schemas import (
@@ -37,6 +38,13 @@ def _ids(session: Session, kind: str, names: list[str]) -> dict[str, Any]:
     return out
 
 
+def _compliance_ref(rule: str | None) -> str:
+    """Link a HIPAA-driven mandatory initiative to the requirement its rule cites (e.g. "§164.312(d)")."""
+    if not rule or "HIPAA" not in rule or "§" not in rule:
+        return ""
+    return f"hipaa-security-rule:{rule.rsplit('§', 1)[1].strip()}"
+
+
 def _initiative(row: tuple[Any, ...], unit: Any, objectives: list[Any], scenarios: dict[str, Any],
                 apps: dict[str, Any]) -> InitiativeCreate:  # fmt: skip
     title, sponsor, dur, k, staff, value, risks, app_links, objs, _, group, deadline, rule = row
@@ -44,7 +52,7 @@ def _initiative(row: tuple[Any, ...], unit: Any, objectives: list[Any], scenario
         title=title, description=f"{title} ({sponsor.upper()} sponsor).", sponsor=sponsor, duration=dur,
         costs=[k * 1000.0], staff={p: [float(f)] for p, f in staff.items()}, business_value=value * 1000.0,
         value_low=value * 700.0, value_high=value * 1400.0, mandatory=deadline is not None, deadline_quarter=deadline,
-        regulation=rule, alt_group=group,
+        regulation=rule, alt_group=group, compliance_ref=_compliance_ref(rule),
         risks=[{"scenario_id": scenarios[s], "effect": e} for s, e in risks if s in scenarios],
         applications=[{"application_id": apps[a], "action": act} for a, act in app_links if a in apps],
         objectives=[{"objective_id": objectives[n].id, "contribution": c} for n, c in objs],
@@ -83,6 +91,7 @@ def load_demo(session: Session, org: Any) -> None:
     ):
         policy.create_scenario(session, None, ScenarioCreate(name=name, budget_factor=factor, capacity_delta=delta,
                                                              deadline_shift=shift, org_unit_id=unit))  # fmt: skip
+    load_fits(session)
     _plan(session, unit)
 
 

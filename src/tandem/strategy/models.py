@@ -192,3 +192,18 @@ class Approval(IdMixin, TimestampMixin, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("decision_id", "role", name="uq_strategy_approvals_decision_role"),)
+
+
+class FitAssessment(IdMixin, TimestampMixin, Base):
+    """An application's TIME assessment: business fit and technical fit (1–5), placing it on the TIME grid."""
+
+    __tablename__ = "strategy_fit_assessments"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("inventory_applications.id", ondelete="CASCADE"), unique=True
+    )
+    business_fit: Mapped[float] = mapped_column(Float)
+    technical_fit: Mapped[float] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    assessed_by: Mapped[str] = mapped_column(String(200), default="")
+    assessed_on: Mapped[dt.date] = mapped_column(Date)

@@ -16,6 +16,7 @@ from tandem.platform.db.repository import Repository
 from tandem.strategy.models import (
     Approval,
     Dependency,
+    FitAssessment,
     Initiative,
     InitiativeApplication,
     InitiativeObjective,
@@ -156,3 +157,11 @@ def subtree(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
     if path is None:
         return set()
     return set(session.scalars(select(OrgUnit.id).where(OrgUnit.path.startswith(path))))
+
+
+def fits_for(session: Session, application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FitAssessment]:
+    """Return the TIME fit assessments of these (already visible) applications, by application id."""
+    if not application_ids:
+        return {}
+    rows = session.scalars(select(FitAssessment).where(FitAssessment.application_id.in_(list(application_ids))))
+    return {row.application_id: row for row in rows}

@@ -291,3 +291,20 @@ class AcceptUnfunded(_In):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
     until: dt.date
     initiative_ids: list[uuid.UUID] | None = Field(None, max_length=500)
+
+
+class FitIn(_In):
+    business_fit: Annotated[float, Field(ge=1, le=5, multiple_of=0.5)]
+    technical_fit: Annotated[float, Field(ge=1, le=5, multiple_of=0.5)]
+    rationale: Annotated[str, StringConstraints(max_length=5000)] = ""
+
+
+class FitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    application_id: uuid.UUID
+    business_fit: float
+    technical_fit: float
+    rationale: str
+    assessed_by: str
+    assessed_on: dt.date
+    suggested_disposition: str = ""

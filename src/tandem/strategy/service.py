@@ -13,7 +13,7 @@ from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
 from tandem.platform.errors import FieldError, InvalidInput, NotFound
 from tandem.risk import service as risk_service
-from tandem.strategy import actions, riskcalc
+from tandem.strategy import actions, compliance_links, riskcalc
 from tandem.strategy import repository as repo
 from tandem.strategy.common import check, require_in_unit
 from tandem.strategy.models import Initiative, Objective
@@ -241,7 +241,9 @@ def create_initiative(session: Session, principal: Principal | None, data: Initi
     """Add an initiative with its links; its ΔALE comes from the risk engine's what-if."""
     require_in_unit(session, principal, data.org_unit_id, actions.EDIT.name)
     values = {k: v for k, v in data.model_dump(exclude=set(LINK_FIELDS)).items() if v is not None or k in NULLABLE}
-    errors = _shape_errors(values)
+    errors = _shape_errors(values) + compliance_links.ref_errors(
+        session, principal, values.get("compliance_ref"), "body.compliance_ref"
+    )
     links, found = _link_values(session, principal, data, values.get("time_exception") or "", None)
     if errors + found:
         raise InvalidInput(errors + found)
@@ -263,6 +265,8 @@ def update_initiative(
         merged["costs"] = merged["costs"][:1]  # a new duration re-spreads the per-quarter figures
         merged["staff"] = {p: v[:1] for p, v in merged["staff"].items()}
     errors = _shape_errors(merged)
+    if "compliance_ref" in patch:
+        errors += compliance_links.ref_errors(session, principal, patch["compliance_ref"], "body.compliance_ref")
     links, found = _link_values(session, principal, data, merged.get("time_exception") or "", initiative.id)
     if errors + found:
         raise InvalidInput(errors + found)

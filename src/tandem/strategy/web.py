@@ -15,7 +15,7 @@ from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import FieldError, InvalidInput, NotFound, TandemError
 from tandem.platform.web.forms import WebForm, discard, form_errors, text
 from tandem.platform.web.render import redirect, render
-from tandem.strategy import decisions, imports, policy, service
+from tandem.strategy import compliance_links, decisions, imports, policy, service
 from tandem.strategy import repository as repo
 from tandem.strategy.common import home_unit
 from tandem.strategy.models import Initiative
@@ -143,7 +143,8 @@ def initiative_page(
 ) -> HTMLResponse:
     """One initiative with its links."""
     initiative = service.get_initiative(session, principal, initiative_id)
-    return render(request, "strategy/initiative.html", i=initiative, links=_text_links(session, principal, initiative))
+    return render(request, "strategy/initiative.html", i=initiative, links=_text_links(session, principal, initiative),
+                  compliance=compliance_links.link_of(session, principal, initiative.compliance_ref))  # fmt: skip
 
 
 @router.get("/strategy/initiatives/{initiative_id}/edit")

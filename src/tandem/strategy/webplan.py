@@ -127,4 +127,5 @@ def time_page(request: Request, session: DbSession, principal: Principal = requi
     """Applications on the TIME grid with run-cost and risk bubbles, and TIME conflicts."""
     apps = rationalisation.time_grid(session, principal)
     return render(request, "strategy/rationalisation.html", apps=apps, chart=charts.time_grid(apps) if apps else None,
-                  conflicts=rationalisation.inconsistencies(apps))  # fmt: skip
+                  conflicts=rationalisation.inconsistencies(apps),
+                  disagreements=rationalisation.disagreements(apps))  # fmt: skip
