@@ -77,3 +77,29 @@ def test_gap_is_reported_and_optimal_only_when_proven() -> None:
     assert sol.describe().startswith(f"within {sol.gap:.2%} of the best possible (time limit reached")
     assert sol.bound >= sol.objective - 1e-6
     assert math.isclose(sol.gap, (sol.bound - sol.objective) / sol.objective, rel_tol=1e-6)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_items=14, max_quarters=6, pools=("security", "infrastructure")))
+def test_a_gap_is_never_understated(problem: Problem) -> None:
+    """With a 1 % target the LP-guided plan may stop early: its bound must still hold and its gap must be true."""
+    exact = solve(problem, time_limit=10, gap=0.0)
+    sol = solve(problem, time_limit=10, gap=0.01)
+    assert sol.has_plan == exact.has_plan
+    if not sol.has_plan:
+        return
+    ev = evaluate(problem, sol.starts)
+    assert ev.violations == []
+    assert sol.bound >= exact.objective - 1e-6 * max(1.0, abs(exact.objective))
+    assert sol.gap is not None and sol.gap <= 0.01 + 1e-9
+    assert ev.objective >= exact.objective / 1.01 - 1e-6 * max(1.0, abs(exact.objective))
+
+
+def test_benchmark_portfolio_reaches_the_gap_from_the_relaxation() -> None:
+    problem = generate(500, seed=1)
+    sol = solve(problem, time_limit=30, gap=0.01)
+    ev = evaluate(problem, sol.starts)
+    assert sol.status in ("within_gap", "optimal") and ev.feasible
+    assert sol.gap is not None and sol.gap <= 0.01
+    assert math.isclose(ev.objective, sol.objective, rel_tol=1e-9)
+    assert sol.bound >= sol.objective

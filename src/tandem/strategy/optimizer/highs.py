@@ -34,7 +34,7 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
-def _highs(model: Model, time_limit: float, gap: float, threads: int | None) -> highspy.Highs:
+def _highs(model: Model, time_limit: float, gap: float, threads: int | None, *, relax: bool = False) -> highspy.Highs:
     h = _new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
@@ -50,8 +50,9 @@ def _highs(model: Model, time_limit: float, gap: float, threads: int | None) -> 
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = model.start, model.index, model.value
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = model.n_cols, model.n_rows
     lp.sense_ = highspy.ObjSense.kMaximize
-    lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
-                       for b in model.integer]  # fmt: skip
+    if not relax:
+        lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
+                           for b in model.integer]  # fmt: skip
     h.passModel(lp)
     return h
 
@@ -70,14 +71,30 @@ def _warm(h: highspy.Highs, model: Model, problem: Problem, starts: Mapping[str,
     h.setSolution(sol)
 
 
+def relaxation(model: Model, time_limit: float) -> tuple[np.ndarray, float] | None:
+    """Solve the LP relaxation; return (column values, objective) — an upper bound on every plan — or None."""
+    if model.n_cols == 0:
+        return None
+    h = _highs(model, time_limit, 0.0, 1, relax=True)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(h.getSolution().col_value), float(h.getInfo().objective_function_value)
+
+
 def run_model(
     problem: Problem, model: Model, *, time_limit: float, gap: float, warm: Mapping[str, int] | None = None,
-    threads: int | None = None,
+    threads: int | None = None, bounds: tuple[np.ndarray, np.ndarray] | None = None, target: float | None = None,
 ) -> tuple[str, np.ndarray | None, float, float, float | None]:  # fmt: skip
-    """Solve a built model; return (status, column values, objective, bound, gap)."""
+    """Solve a built model; return (status, column values, objective, bound, gap). `bounds` replaces the column
+    bounds (a restricted sub-problem); `target` stops at the first plan worth at least that much."""
     if model.n_cols == 0:  # nothing can be scheduled: the empty plan is the (proven) best
         return "optimal", np.zeros(0), 0.0, 0.0, 0.0
     h = _highs(model, time_limit, gap, threads)
+    if bounds is not None:
+        h.changeColsBounds(model.n_cols, np.arange(model.n_cols, dtype=np.int32), bounds[0], bounds[1])
+    if target is not None:
+        h.setOptionValue("objective_target", float(target))
     if warm:
         _warm(h, model, problem, warm)
     h.run()

@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 
 from tandem.strategy.optimizer.diagnose import capacity_reasons, structural_reasons
 from tandem.strategy.optimizer.greedy import fill
+from tandem.strategy.optimizer.guided import guided
 from tandem.strategy.optimizer.highs import run_model, starts_of
 from tandem.strategy.optimizer.model import build
 from tandem.strategy.optimizer.problem import Problem, validate
 from tandem.strategy.optimizer.structure import Windows, windows
+
+# Share of the time limit the LP-guided plan may use before the full model takes over.
+GUIDED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,22 @@ def solve(
         return Solution("infeasible", {}, 0.0, 0.0, None, time.perf_counter() - started, reasons=reasons)
     banned = {index[k] for k in forbid}
     model = build(problem, w, force=forced_keys, forbid=banned)
-    status, values, objective, bound, rel = run_model(problem, model, time_limit=time_limit, gap=gap, warm=warm,
+    fast, lp_bound = guided(problem, w, model, time_limit=time_limit * GUIDED_SHARE, gap=gap, banned=banned,
+                            threads=threads)  # fmt: skip
+    if fast is not None:
+        fast_gap = max(0.0, fast.bound - fast.objective) / max(abs(fast.objective), 1e-9)
+        if fast_gap <= gap:  # proven against the relaxation's bound: no branch-and-cut needed
+            status = "optimal" if fast_gap <= 1e-9 else "within_gap"
+            return Solution(status, fast.starts, fast.objective, fast.bound, fast_gap, time.perf_counter() - started,
+                            model.n_cols, model.n_rows)  # fmt: skip
+        if warm is None or _value(problem, warm) < fast.objective:
+            warm = fast.starts
+    left = max(0.1, time_limit - (time.perf_counter() - started))
+    status, values, objective, bound, rel = run_model(problem, model, time_limit=left, gap=gap, warm=warm,
                                                       threads=threads)  # fmt: skip
+    if values is not None and lp_bound is not None and lp_bound < bound:
+        bound = lp_bound  # the relaxation's bound holds too; keep the tighter one
+        rel = max(0.0, bound - objective) / max(abs(objective), 1e-9)
     if values is None:
         seconds = time.perf_counter() - started
         why = capacity_reasons(problem, w, forced_keys) if status == "infeasible" else ["no plan within the time limit"]
@@ -79,6 +97,11 @@ def solve(
         rel = max(0.0, bound - objective) / max(abs(objective), 1e-9) if rel is not None else None
     return Solution(status, starts, objective, bound, rel, time.perf_counter() - started, model.n_cols,
                     model.n_rows)  # fmt: skip
+
+
+def _value(problem: Problem, starts: Mapping[str, int]) -> float:
+    index = problem.index()
+    return sum(problem.weight(problem.initiatives[index[k]], t) for k, t in starts.items() if k in index)
 
 
 def prepared(problem: Problem) -> Windows:
