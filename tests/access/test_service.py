@@ -48,6 +48,47 @@ def test_correlation_queue_manual_links_and_reimport_changes(session: Session, w
     assert (_emp(session, after["a7"]), after["a7"].correlation) == ("E4", "manual")  # kept across re-imports
 
 
+def test_hr_export_terminates_people_it_no_longer_lists(session: Session, world: World) -> None:
+    from tests.access.world import IDENTITIES
+
+    # Dan (E4) left: HR's next full export no longer lists him; everyone else stays.
+    export = "".join(line + "\n" for line in IDENTITIES.splitlines() if not line.startswith("E4,"))
+    run = imports.import_file(session, None, "identities", export.encode(), "hr-2.csv")
+    dan = session.scalars(select(Identity).where(Identity.employee_id == "E4")).one()
+    assert run.counts["terminated"] == 1 and dan.status == "terminated" and dan.end_date is not None
+    change = session.scalars(
+        select(Change).where(Change.import_id == run.id, Change.kind == "identity_terminated")
+    ).one()
+    assert change.subject == "E4" and "hr-2.csv" in change.detail["reason"]
+    # Terminations are not repeated, and a partial file terminates no one.
+    again = imports.import_file(session, None, "identities", export.encode(), "hr-3.csv")
+    assert again.counts["terminated"] == 0
+    only_alice = (
+        "employee_id,email,display_name,department,manager_id,status,end_date\n"
+        + next(line for line in IDENTITIES.splitlines() if line.startswith("E1,")).replace("E9", "")
+        + "\n"
+    )
+    partial = imports.import_file(session, None, "identities", only_alice.encode(), "alice.csv", partial=True)
+    assert "terminated" not in partial.counts
+    assert session.scalars(select(Identity).where(Identity.employee_id == "E2")).one().status == "active"
+
+
+def test_a_full_export_that_would_end_most_people_is_refused(session: Session, world: World) -> None:
+    header = "employee_id,email,display_name,department,manager_id,status,end_date\n"
+    many = header + "".join(f"N{n},n{n}@hospital.example,New {n},Clinical,,active,\n" for n in range(20))
+    imports.import_file(session, None, "identities", many.encode(), "hr-big.csv", partial=True)
+    with pytest.raises(InvalidInput) as caught:
+        imports.import_file(
+            session,
+            None,
+            "identities",
+            (header + "N1,n1@hospital.example,New 1,Clinical,,active,\n").encode(),
+            "one.csv",
+        )
+    assert "partial export" in caught.value.errors[0].reason and caught.value.errors[0].location == "one.csv"
+    assert session.scalars(select(Identity).where(Identity.employee_id == "N2")).one().status == "active"
+
+
 def _accounts_csv() -> str:
     from tests.access.world import ACCOUNTS
 

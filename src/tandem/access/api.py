@@ -231,20 +231,24 @@ async def import_file(
     kind: str = Query(..., description=", ".join(KINDS)),
     file_name: str = Query("upload.csv", max_length=200),
     unit_id: uuid.UUID | None = Query(None),
+    partial: bool = Query(False, description="identities: the file lists only some people (terminate no one)"),
     principal: Principal = requires("access.import"),
 ) -> Any:
-    """Import the request body (CSV; activity also JSON lines); all rows or none, errors located by line."""
+    """Import the request body (CSV; activity also JSON lines); all rows or none, errors located by line. An
+    identities file is HR's full export: active people it no longer lists are terminated unless `partial`."""
     data = await request.body()
     if len(data) > MAX_UPLOAD:
         raise InvalidInput.one("body", f"larger than {MAX_UPLOAD} bytes")
     if kind not in KINDS:
         raise InvalidInput.one("query.kind", f"must be one of {', '.join(KINDS)}")
-    return await run_in_threadpool(_import, request, principal, kind, data, file_name, unit_id)
+    return await run_in_threadpool(_import, request, principal, kind, data, file_name, unit_id, partial)
 
 
-def _import(request: Request, principal: Principal, kind: str, data: bytes, name: str, unit: uuid.UUID | None) -> Any:
+def _import(
+    request: Request, principal: Principal, kind: str, data: bytes, name: str, unit: uuid.UUID | None, partial: bool
+) -> Any:
     with unit_of_work(get_db(request), actor=actor_of(principal, request), request_id=request.state.request_id) as s:
-        run = imports.import_file(s, principal, kind, data, name, unit)
+        run = imports.import_file(s, principal, kind, data, name, unit, partial=partial)
         return ImportRead.model_validate(run).model_dump(mode="json")
 
 

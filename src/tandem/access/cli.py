@@ -32,14 +32,18 @@ app.add_typer(campaign_app, name="campaign")
 def import_cmd(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     kind: str = typer.Option(..., "--kind", help=" | ".join(KINDS)),
+    partial: bool = typer.Option(
+        False, "--partial", help="identities: the file lists only some people (do not terminate the ones it omits)"
+    ),
 ) -> None:
-    """Import one file; all rows or none, errors as file:line:column: reason."""
+    """Import one file; all rows or none, errors as file:line:column: reason. An identities file is HR's full
+    export: active people it no longer lists are marked terminated (unless --partial)."""
     if kind not in KINDS:
         raise InvalidInput.one("--kind", f"must be one of {', '.join(KINDS)}")
     with path.open("rb") as fh:
         data = read_limited(fh, 1024**3, str(path))
     with cli_uow() as session:
-        run = imports.import_file(session, CONSOLE, kind, data, path.name)
+        run = imports.import_file(session, CONSOLE, kind, data, path.name, partial=partial)
         counts = dict(run.counts)
     say(f"{path.name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 

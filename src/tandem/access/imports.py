@@ -48,16 +48,20 @@ def parse(kind: str, data: bytes, name: str) -> list[Any]:
 
 
 def import_file(
-    session: Session, principal: Principal | None, kind: str, data: bytes, name: str, unit_id: uuid.UUID | None = None
-) -> ImportRun:
-    """Import one file into a unit (default: the root); all rows or none; return the run with its counts."""
+    session: Session, principal: Principal | None, kind: str, data: bytes, name: str, unit_id: uuid.UUID | None = None,
+    *, partial: bool = False,
+) -> ImportRun:  # fmt: skip
+    """Import one file into a unit (default: the root); all rows or none; return the run with its counts.
+
+    An identities file is HR's full export unless `partial`: active identities of the unit it no longer lists are
+    marked terminated (their accounts then show up as terminated-but-active until the systems catch up)."""
     if kind == "activity":
         from tandem.access import activity
 
         return activity.import_events(session, principal, data, name, unit_id)
     rows = parse(kind, data, name)
     with session.begin_nested():  # all or nothing, even when the caller's transaction goes on
-        return apply_rows(session, principal, kind, rows, name, unit_id)
+        return apply_rows(session, principal, kind, rows, name, unit_id, snapshot=kind == "identities" and not partial)
 
 
 def apply_rows(
@@ -67,8 +71,9 @@ def apply_rows(
     rows: Sequence[Any],
     source: str,
     unit_id: uuid.UUID | None = None,
+    snapshot: bool = False,
 ) -> ImportRun:
-    """Apply parsed rows of a kind (CSV or SCIM) as one import run."""
+    """Apply parsed rows of a kind (CSV or SCIM) as one import run (`snapshot`: see import_file)."""
     unit = unit_id or home_unit(session)
     require_in_unit(session, principal, unit, actions.IMPORT.name, "query.unit_id")
     who = principal.username if principal is not None else "console"
@@ -83,6 +88,8 @@ def apply_rows(
     }
     changes: list[dict[str, Any]] = []
     run.counts = appliers[kind](session, run, list(rows), changes, source)
+    if snapshot:
+        run.counts = {**run.counts, "terminated": _absent_identities(session, run, list(rows), changes, source)}
     repo.add_changes(session, changes)
     run.counts = {**run.counts, "changes": len(changes)}
     session.flush()
@@ -142,6 +149,31 @@ def _identities(
     session.flush()
     recorrelated = recorrelate(session)
     return {"rows": len(rows), "added": added, "updated": updated, "recorrelated": recorrelated}
+
+
+# A full HR export that would end more than this share of a unit's active people is almost surely partial.
+MASS_TERMINATION = 0.5
+
+
+def _absent_identities(
+    session: Session, run: ImportRun, rows: list[IdentityRow], changes: list[dict[str, Any]], source: str
+) -> int:
+    """Terminate the unit's active identities the export no longer lists; refuse what looks like a partial file."""
+    listed = {r.employee_id.lower() for r in rows}
+    active = [i for i in repo.identities_in_unit(session, run.org_unit_id) if i.status != "terminated"]
+    absent = [i for i in active if i.employee_id.lower() not in listed]
+    if len(absent) > 10 and len(absent) > MASS_TERMINATION * len(active):
+        raise InvalidInput.one(
+            source,
+            f"{len(absent)} of {len(active)} active identities are missing from this file: it looks like a partial "
+            "export. Import it as partial (--partial) to update only the people it lists.",
+        )
+    today = utcnow().date()
+    for ident in absent:
+        ident.status, ident.end_date = "terminated", ident.end_date or today
+        changes.append(_change(run, "identity_terminated", ident.employee_id, reason=f"not in the HR export {source}"))
+    session.flush()
+    return len(absent)
 
 
 def recorrelate(session: Session, accounts: Sequence[Account] | None = None) -> int:

@@ -115,6 +115,11 @@ def identities_by_employee(session: Session) -> dict[str, Identity]:
     return {i.employee_id.lower(): i for i in session.scalars(select(Identity))}
 
 
+def identities_in_unit(session: Session, unit_id: uuid.UUID) -> list[Identity]:
+    """Return the identities an HR import of this unit maintains."""
+    return list(session.scalars(select(Identity).where(Identity.org_unit_id == unit_id)))
+
+
 def accounts_of(session: Session, system_ids: Iterable[uuid.UUID]) -> list[Account]:
     """Return the accounts of the systems."""
     return list(session.scalars(select(Account).where(Account.system_id.in_(list(system_ids)))))

@@ -230,16 +230,17 @@ async def upload_page(request: Request, principal: Principal = requires("access.
     if not isinstance(upload, UploadFile) or not upload.filename:
         return redirect("/access/imports", "Choose a file.")
     data = await upload.read(512 * 1024 * 1024 + 1)
-    return await run_in_threadpool(_upload, request, principal, kind, data, upload.filename)
+    partial = form.get("partial") == "true"
+    return await run_in_threadpool(_upload, request, principal, kind, data, upload.filename, partial)
 
 
-def _upload(request: Request, principal: Principal, kind: str, data: bytes, name: str) -> Response:
+def _upload(request: Request, principal: Principal, kind: str, data: bytes, name: str, partial: bool) -> Response:
     from tandem.platform.api.deps import actor_of, get_db
     from tandem.platform.db.uow import unit_of_work
 
     try:
         with unit_of_work(get_db(request), actor=actor_of(principal, request)) as session:
-            run = imports.import_file(session, principal, kind, data, name[:200])
+            run = imports.import_file(session, principal, kind, data, name[:200], partial=partial)
             summary = ", ".join(f"{k} {v}" for k, v in run.counts.items())
     except TandemError as exc:
         errors = exc.errors if isinstance(exc, InvalidInput) else []
