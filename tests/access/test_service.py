@@ -270,3 +270,26 @@ def test_activity_rules_raise_signals_with_evidence(session: Session, world: Wor
             "bad.jsonl",
         )
     assert caught.value.errors[0].location == "bad.jsonl:1:system"
+
+
+def test_reviewers_are_users_by_email_and_others_decide_on_their_behalf(session: Session, world: World) -> None:
+    from tandem.platform.auth import service as auth
+
+    data = CampaignCreate(name="Mine", scope=CampaignScope(data_categories=["PHI"]), reviewer="manager",
+                          due_date=dt.date.today() + dt.timedelta(days=10), org_unit_id=world.root)  # fmt: skip
+    camp = campaigns.create_campaign(session, None, data)
+    mia_user, _ = auth.create_user(session, None, "mia", email="Mia.Boss@hospital.example")
+    auth.grant_role(session, None, mia_user.id, "security_analyst", world.root)
+    admin_user, _ = auth.create_user(session, None, "helpdesk", email="helpdesk@hospital.example")
+    auth.grant_role(session, None, admin_user.id, "security_analyst", world.root)
+    session.refresh(mia_user)
+    session.refresh(admin_user)
+    mia, helpdesk = auth.principal_for(mia_user), auth.principal_for(admin_user)
+    me = campaigns.reviewer_identity(session, mia)
+    assert me is not None and me.employee_id == "E9" and campaigns.reviewer_identity(session, helpdesk) is None
+    own = [i for i in campaigns.items(session, None, camp.id) if i.reviewer_id == me.id]
+    assert len(own) >= 2
+    campaigns.decide(session, mia, camp.id, DecisionIn(item_ids=[own[0].id], decision="revoke"))
+    campaigns.decide(session, helpdesk, camp.id, DecisionIn(item_ids=[own[1].id], decision="revoke"))
+    assert own[0].decided_by == "mia"
+    assert own[1].decided_by == "helpdesk (on behalf of Mia Boss (manager))"

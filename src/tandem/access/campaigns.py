@@ -15,6 +15,7 @@ from tandem.access import repository as repo
 from tandem.access.models import Campaign, Identity, RemediationTask, ReviewItem
 from tandem.access.schemas import CampaignCreate, DecisionIn
 from tandem.access.units import check, require_in_unit
+from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import Conflict, InvalidInput, NotFound
@@ -197,6 +198,14 @@ def items(session: Session, principal: Principal | None, campaign_id: uuid.UUID,
     return list(session.scalars(stmt.order_by(ReviewItem.reviewer_label, ReviewItem.created_at, ReviewItem.id)))
 
 
+def reviewer_identity(session: Session, principal: Principal | None) -> Identity | None:
+    """Return the identity a signed-in user reviews as: the HR identity with the user's e-mail address."""
+    if principal is None or principal.user_id is None:
+        return None
+    user = session.get(User, principal.user_id)
+    return repo.identity_with_email(session, user.email) if user is not None else None
+
+
 def decide(session: Session, principal: Principal | None, campaign_id: uuid.UUID, data: DecisionIn) -> list[ReviewItem]:
     """Record one decision for several items; keeping a flagged item needs a comment; revoke/reduce open tasks."""
     campaign = get_campaign(session, principal, campaign_id)
@@ -218,8 +227,12 @@ def decide(session: Session, principal: Principal | None, campaign_id: uuid.UUID
         if flagged:
             raise InvalidInput.one("body.comment", "keeping a flagged item needs a comment saying why")
     who = principal.username if principal is not None else "console"
+    me = reviewer_identity(session, principal)
     for item in found.values():
-        _record(session, campaign, item, data.decision, comment, who)
+        # Someone deciding another reviewer's item (an admin clearing a backlog) is recorded as doing so on behalf.
+        behalf = item.reviewer_id is not None and (me is None or me.id != item.reviewer_id)
+        label = f"{who} (on behalf of {item.reviewer_label})" if behalf and principal is not None else who
+        _record(session, campaign, item, data.decision, comment, label)
     session.flush()
     return list(found.values())
 

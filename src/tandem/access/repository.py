@@ -120,6 +120,15 @@ def identities_in_unit(session: Session, unit_id: uuid.UUID) -> list[Identity]:
     return list(session.scalars(select(Identity).where(Identity.org_unit_id == unit_id)))
 
 
+def identity_with_email(session: Session, email: str) -> Identity | None:
+    """Return the active identity with this e-mail (case-insensitive), if exactly one has it."""
+    if not email:
+        return None
+    rows = list(session.scalars(select(Identity).where(func.lower(Identity.email) == email.lower()).limit(2)))
+    active = [i for i in rows if i.status != "terminated"]
+    return active[0] if len(active) == 1 else None
+
+
 def accounts_of(session: Session, system_ids: Iterable[uuid.UUID]) -> list[Account]:
     """Return the accounts of the systems."""
     return list(session.scalars(select(Account).where(Account.system_id.in_(list(system_ids)))))

@@ -98,9 +98,13 @@ def review_page(
 ) -> HTMLResponse:
     """The reviewer's page: pending items with why each is flagged; select many, decide with the keyboard."""
     campaign = campaigns.get_campaign(session, principal, campaign_id)
-    raw = request.query_params.get("reviewer", "")
+    raw = request.query_params.get("reviewer")
+    me = campaigns.reviewer_identity(session, principal)
+    state = campaigns.status(session, principal, campaign_id)
+    mine = me is not None and any(r["reviewer_id"] == me.id for r in state["reviewers"])
     try:
-        reviewer = uuid.UUID(raw) if raw else None
+        # A reviewer lands on their own items; "everyone" (reviewer=) or another reviewer is one choice away.
+        reviewer = uuid.UUID(raw) if raw else (me.id if raw is None and mine and me is not None else None)
     except ValueError:
         reviewer = None
     show_all = request.query_params.get("all") == "1"
@@ -108,7 +112,6 @@ def review_page(
     accounts = by_ids(session, Account, [i.account_id for i in items])
     ents = by_ids(session, Entitlement, [i.entitlement_id for i in items])
     systems = service.system_names(session, principal)
-    state = campaigns.status(session, principal, campaign_id)
     return render(
         request,
         "access/review.html",
@@ -120,6 +123,7 @@ def review_page(
         reviewer=reviewer,
         reviewers=state["reviewers"],
         show_all=show_all,
+        me=me if mine else None,
     )
 
 
