@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from tests.compliance.automation_checks import PASSES
 from tests.contracts.registry import ResourceContract
 from tests.support.live import Live
 
@@ -34,6 +35,15 @@ def _framework(live: Live) -> str:
 
 def _assessment(live: Live, unit: str) -> dict[str, Any]:
     return {"title": f"Audit {uuid.uuid4().hex[:6]}", "framework_id": _framework(live), **_unit(live, unit)}
+
+
+def _control_test(live: Live, unit: str) -> dict[str, Any]:
+    """Create a control in the unit (as admin), and return a test of it that runs the suite's own check."""
+    with live.client("admin") as client:
+        body = {"title": f"Owners {uuid.uuid4().hex[:6]}", **_unit(live, unit)}
+        response = client.post(f"{BASE}/controls", json=body)
+        assert response.status_code == 201, response.text
+    return {"control_id": response.json()["id"], "check_name": PASSES, "cadence": "daily"}
 
 
 def _contract(
@@ -94,5 +104,12 @@ CONTRACTS: list[ResourceContract] = [
         },
         {"note": "Reviewed"},
         ({"kind": "link", "title": "x", "url": "javascript:alert(1)", "org_unit_id": str(uuid.uuid4())}, "url"),
+    ),
+    _contract(
+        "control-tests",
+        "compliance_control_tests",
+        _control_test,
+        {"cadence": "weekly", "enabled": False},
+        ({"control_id": str(uuid.uuid4()), "check_name": PASSES}, "control_id"),
     ),
 ]

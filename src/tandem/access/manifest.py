@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.access import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.access import api, api_reviews, cli, web, web_reviews
+from tandem.access import api, api_reviews, cli, web, web_reviews, web_settings
+from tandem.access import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.access import jobs as _jobs  # noqa: F401 - registers access.analyze and access.send_reminders
 from tandem.access.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
@@ -17,7 +18,7 @@ MANIFEST = Manifest(
     name="access",
     api_routers=[api.router, api_reviews.router],
     cli=cli.app,
-    web_routers=[web.router, web_reviews.router],
+    web_routers=[web.router, web_reviews.router, web_settings.router],
     nav=[
         NavItem("Overview", "/access", "access.view", SECTION),
         NavItem("Who can reach…", "/access/who-can", "access.view", SECTION),
@@ -26,6 +27,8 @@ MANIFEST = Manifest(
         NavItem("Accounts", "/access/accounts", "access.view", SECTION),
         NavItem("Reviews", "/access/campaigns", "access.view", SECTION),
         NavItem("Imports", "/access/imports", "access.view", SECTION),
+        NavItem("Systems", "/access/systems", "access.view", SECTION),
+        NavItem("SoD rules", "/access/sod-rules", "access.view", SECTION),
     ],
     migrations=HERE / "migrations" / "versions",
     templates=HERE / "templates",

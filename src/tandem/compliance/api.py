@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from tandem.compliance.assessments import exports
+from tandem.compliance.automation import rollup
 from tandem.compliance.controls import coverage as cov
 from tandem.compliance.frameworks import mappings
 from tandem.compliance.frameworks import service as frameworks
@@ -98,9 +99,10 @@ def requirement_mappings(
 
 @router.get("/frameworks/{framework_id}/coverage")
 def coverage(framework_id: uuid.UUID, session: DbSession, principal: Principal = requires("compliance.view")) -> Any:
-    """Return coverage per requirement (covered / partial / gap) with the paths that explain it."""
+    """Return coverage per requirement (covered / partial / gap) with the paths that explain it, and the split by
+    kind of evidence (automated-proven / manual / failing / unknown)."""
     entries = cov.coverage(session, principal, framework_id)
-    return {"summary": cov.summary(entries), "items": entries}
+    return {"summary": cov.summary(entries), "evidence": rollup.split(entries), "items": entries}
 
 
 @router.get("/frameworks/{framework_id}/component-definition")

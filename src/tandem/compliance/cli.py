@@ -10,6 +10,7 @@ import typer
 
 from tandem.compliance.assessments import exports
 from tandem.compliance.assessments import service as assessments
+from tandem.compliance.automation import cli as auto_cli
 from tandem.compliance.frameworks import mappings, shipped
 from tandem.compliance.frameworks import service as frameworks
 from tandem.compliance.schemas import AssessmentCreate
@@ -20,6 +21,9 @@ from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.errors import NotFound
 
 app = typer.Typer(help="Frameworks, mappings, controls and assessments.", no_args_is_help=True)
+app.command("test")(auto_cli.test)
+app.command("checks")(auto_cli.checks)
+app.command("drift")(auto_cli.drift)
 LIMIT = 200 * 1024 * 1024
 
 

@@ -1,4 +1,5 @@
-"""Northwind Health's compliance program: the shipped library, ~60 controls, three assessments, evidence, POA&M."""
+"""Northwind Health's compliance program: the shipped library, ~65 controls, three assessments, evidence, POA&M,
+and ~20 automated control tests (run by `demo_after` once every domain's demo data exists)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.compliance.assessments import service as assessments
+from tandem.compliance.automation import demo as automation_demo
 from tandem.compliance.controls import service as controls
 from tandem.compliance.demo_data import ALL
 from tandem.compliance.evidence import service as evidence
@@ -57,6 +59,7 @@ def load_demo(session: Session, org: Any) -> None:
     )
     _evidence(session, unit, made, hipaa.id)
     assessments.gaps_to_poam(session, CONSOLE, hipaa.id, TODAY + dt.timedelta(days=90))
+    automation_demo.attach_tests(session, org)
 
 
 def _assess(

@@ -16,6 +16,10 @@ from tandem.compliance import (
     web_mappings,
     web_poam,
 )  # fmt: skip
+from tandem.compliance.automation import api as auto_api
+from tandem.compliance.automation import jobs as _jobs  # noqa: F401 - registers compliance.run_control_tests
+from tandem.compliance.automation import web as auto_web
+from tandem.compliance.automation.demo import run_demo_tests
 from tandem.compliance.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
 
@@ -24,7 +28,7 @@ SECTION = "Compliance"
 
 MANIFEST = Manifest(
     name="compliance",
-    api_routers=[api.router, api_records.router],
+    api_routers=[api.router, api_records.router, auto_api.router],
     cli=cli.app,
     # The form routers come first: their fixed paths (/controls/new) must win over the {id} pages.
     web_routers=[
@@ -33,6 +37,7 @@ MANIFEST = Manifest(
         web_library.router,
         web_mappings.router,
         web_poam.router,
+        auto_web.router,
         web.router,
     ],
     nav=[
@@ -40,8 +45,10 @@ MANIFEST = Manifest(
         NavItem("Controls", "/compliance/controls", "compliance.view", SECTION),
         NavItem("Assessments", "/compliance/assessments", "compliance.view", SECTION),
         NavItem("POA&M", "/compliance/poam", "compliance.view", SECTION),
+        NavItem("Control drift", "/compliance/drift", "compliance.view", SECTION),
     ],
     migrations=HERE / "migrations" / "versions",
     templates=HERE / "templates",
     demo=load_demo,
+    demo_after=run_demo_tests,
 )

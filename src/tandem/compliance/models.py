@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, ProvenanceMixin, TimestampMixin
-from tandem.platform.db.types import UTCDateTime
+from tandem.platform.db.types import PortableJSON, UTCDateTime
 
 REQ_FK = "compliance_requirements.id"
 
@@ -147,7 +148,7 @@ class Evidence(IdMixin, TimestampMixin, OrgScopedMixin, Base):
 
     __tablename__ = "compliance_evidence"
 
-    kind: Mapped[str] = mapped_column(String(16))  # file | link | note
+    kind: Mapped[str] = mapped_column(String(16))  # file | link | note | automated (a control test's snapshot)
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(2000), default="")
     note: Mapped[str] = mapped_column(Text, default="")
@@ -179,3 +180,56 @@ class PoamItem(IdMixin, TimestampMixin, OrgScopedMixin, Base):
         Uuid, ForeignKey("compliance_assessments.id", ondelete="SET NULL"), nullable=True, index=True
     )
     requirement_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey(REQ_FK), nullable=True)
+
+
+class ControlTest(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """An automated test of a control: a registered check run on a cadence over the control's scope."""
+
+    __tablename__ = "compliance_control_tests"
+
+    control_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("compliance_controls.id", ondelete="CASCADE"), index=True
+    )
+    check_name: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    cadence: Mapped[str] = mapped_column(String(16), default="daily")  # hourly … quarterly, or "<n>h"
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The org unit whose subtree the check examines; None = the control's own unit.
+    scope_unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("org_units.id"), nullable=True)
+    last_status: Mapped[str] = mapped_column(String(16), default="never")  # never | pass | fail | error
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __audit_ignore__ = frozenset({"last_status", "last_run_at", "updated_at"})
+
+
+class ControlTestResult(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """One dated run of a control test: the verdict and the evidence snapshot behind it."""
+
+    __tablename__ = "compliance_control_test_results"
+    # The snapshot can be 500 rows: the audit entry records the SHA-256 of its canonical JSON instead of a copy.
+    __audit_digest__ = frozenset({"snapshot"})
+
+    test_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("compliance_control_tests.id", ondelete="CASCADE"), index=True
+    )
+    control_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("compliance_controls.id", ondelete="CASCADE"), index=True
+    )
+    check_name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))  # pass | fail | error
+    summary: Mapped[str] = mapped_column(Text, default="")
+    examined: Mapped[int] = mapped_column(Integer, default=0)
+    failing: Mapped[int] = mapped_column(Integer, default=0)
+    measured: Mapped[float | None] = mapped_column(Float, nullable=True)
+    params: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    snapshot: Mapped[str] = mapped_column(Text, default="")  # canonical JSON {"columns": […], "rows": […]}
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    trigger: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | on-demand | demo
+    ran_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    evidence_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("compliance_evidence.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+    __table_args__ = (Index("ix_compliance_control_test_results_test_ran", "test_id", "ran_at"),)

@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from tandem.compliance.assessments import service as assessments
+from tandem.compliance.automation import rollup
+from tandem.compliance.automation import web as auto_web
 from tandem.compliance.controls import coverage as cov
 from tandem.compliance.controls import service as controls
 from tandem.compliance.frameworks import mappings
@@ -45,8 +47,10 @@ def framework_page(
     nodes = frameworks.tree(session, principal, framework_id, q)
     entries = cov.coverage(session, principal, framework_id)
     state = {e["id"]: e["state"] for e in entries}
+    evidence = {e["id"]: e["evidence"] for e in entries}
     return render(request, "compliance/framework.html", framework=framework, nodes=nodes, q=q, state=state,
-                  summary=cov.summary(entries), chart=cov.chart(session, framework_id, entries))  # fmt: skip
+                  evidence=evidence, split=rollup.split(entries), summary=cov.summary(entries),
+                  chart=cov.chart(session, framework_id, entries))  # fmt: skip
 
 
 @router.get("/compliance/frameworks/{framework_id}/requirements/{ref}")
@@ -84,12 +88,13 @@ def controls_page(request: Request, session: DbSession, principal: Principal = r
 def control_page(
     control_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(VIEW)
 ) -> HTMLResponse:
-    """Show a control: its requirements in every framework and its inventory scope."""
+    """Show a control: its requirements in every framework, its inventory scope, its automated tests and history."""
     control = controls.get_control(session, principal, control_id)
     return render(request, "compliance/control.html", control=control,
                   owner=person_label(session, principal, control.owner_id),
                   requirements=controls.requirements_of(session, control),
-                  scope=controls.scope_labels(session, principal, control))  # fmt: skip
+                  scope=controls.scope_labels(session, principal, control),
+                  **auto_web.control_context(session, principal, control))  # fmt: skip
 
 
 @router.get("/compliance/assessments")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tandem.inventory import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.inventory import api, cli, web, web_import
+from tandem.inventory import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.inventory import jobs as _jobs  # noqa: F401 - registers the import job
 from tandem.inventory.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem

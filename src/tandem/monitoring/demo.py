@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy.orm import Session
 
-from tandem.monitoring import service
+from tandem.monitoring import check_queries, service
 from tandem.platform.auth.principal import CONSOLE
+from tandem.platform.db.types import utcnow
 
 DATA = Path(__file__).parent / "demo_data"
 KNOWN = (b"10.0.0.10", b"srv-000.northwind.example")  # the demo inventory's first host
@@ -33,8 +36,43 @@ def readdress(data: bytes) -> bytes:
 
 
 def load_demo(session: Session, org: Any) -> None:
-    """Import the baseline scan, then the later scan with a new port (diffed against the baseline)."""
+    """Import the baseline scan, then the later scan with a new port (diffed against the baseline), then this
+    morning's certificate sweep of the critical assets (one server still presents an expired certificate)."""
     for name in ("nmap-localhost-baseline.xml", "nmap-localhost-newport.xml"):
         data = readdress((DATA / name).read_bytes())
         service.import_scan(session, CONSOLE, data, name, name.removesuffix(".xml"), "datacenter-boston",
                             org.units["IT"].id)  # fmt: skip
+    hosts = [(name, kind, ips[0]) for _, name, kind, ips, *_ in
+             check_queries.assets_of_criticality(session, "critical", None) if ips]  # fmt: skip
+    if hosts:
+        service.import_scan(session, CONSOLE, certificate_sweep(hosts, utcnow() - dt.timedelta(hours=3)),
+                            "nmap-critical-tls-sweep.xml", "critical-tls-sweep", "critical-assets",
+                            org.units["IT"].id)  # fmt: skip
+
+
+def _cert(hostname: str, not_after: dt.datetime) -> str:
+    stamp, name = not_after.strftime("%Y-%m-%dT%H:%M:%S"), escape(hostname)
+    return (f'<script id="ssl-cert" output={quoteattr("Subject: commonName=" + hostname)}>'
+            f'<table key="subject"><elem key="commonName">{name}</elem></table>'
+            '<table key="pubkey"><elem key="type">rsa</elem><elem key="bits">2048</elem></table>'
+            f'<table key="validity"><elem key="notAfter">{stamp}</elem></table></script>')  # fmt: skip
+
+
+def certificate_sweep(hosts: list[tuple[str, str, str]], when: dt.datetime) -> bytes:
+    """Return an nmap XML sweep of (hostname, kind, address): HTTPS with its certificate on servers (the first
+    server's expired 9 days ago), SMB on endpoints."""
+    start, parts, expired = int(when.timestamp()), [], False
+    for hostname, kind, address in hosts:
+        if kind == "endpoint":
+            port = '<port protocol="tcp" portid="445"><state state="open"/><service name="microsoft-ds"/></port>'
+        else:
+            not_after = when - dt.timedelta(days=9) if not expired else when + dt.timedelta(days=200)
+            expired = True
+            port = ('<port protocol="tcp" portid="443"><state state="open"/>'
+                    f'<service name="https" tunnel="ssl"/>{_cert(hostname, not_after)}</port>')  # fmt: skip
+        parts.append(f'<host starttime="{start}"><status state="up"/><address addr={quoteattr(address)} '
+                     f'addrtype="ipv4"/><hostnames><hostname name={quoteattr(hostname)} type="PTR"/></hostnames>'
+                     f"<ports>{port}</ports></host>")  # fmt: skip
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<nmaprun scanner="nmap" args="nmap -sV -p 443,445 '
+            f'--script ssl-cert -iL critical-assets.txt" start="{start}" version="7.93" xmloutputversion="1.05">'
+            + "\n".join(parts) + "</nmaprun>\n").encode()  # fmt: skip

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tandem.monitoring import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.monitoring import api, cli, web
+from tandem.monitoring import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.monitoring import jobs as _jobs  # noqa: F401 - registers the scan import job
 from tandem.monitoring.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem

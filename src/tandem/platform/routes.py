@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tandem.platform.api import apidocs, health
 from tandem.platform.audit import api as audit_api
+from tandem.platform.audit import checks as _audit_checks  # noqa: F401 - registers the control checks
 from tandem.platform.audit import jobs as _audit_jobs  # noqa: F401 - registers the audit jobs
 from tandem.platform.audit import web as audit_web
 from tandem.platform.auth import admin_web

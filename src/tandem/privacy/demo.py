@@ -23,7 +23,7 @@ ACTIVITIES: list[tuple[Any, ...]] = [
         "health_care",
         ["patients"],
         ["health", "identity", "contact", "government-id"],
-        ["EHR database", "PACS image store"],
+        ["EHR database", "PACS image store", "Paediatrics share"],
         ["Epic Systems"],
         ["Treating clinicians", "Laboratories", "Insurers"],
         "Adult records 10 years after the last encounter; minors until age 28",

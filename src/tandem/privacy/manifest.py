@@ -7,6 +7,7 @@ from pathlib import Path
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.privacy import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.privacy import api, cli, web
+from tandem.privacy import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.privacy.demo import load_demo
 
 HERE = Path(__file__).parent

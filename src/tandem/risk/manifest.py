@@ -7,6 +7,7 @@ from pathlib import Path
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.risk import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.risk import api, cli, web
+from tandem.risk import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.risk import jobs as _jobs  # noqa: F401 - registers risk.simulate
 from tandem.risk.demo import load_demo
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from tandem.platform.manifest import HomePanel, Manifest, NavItem
 from tandem.vendors import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.vendors import api, cli, panels, web, web_forms, web_public
+from tandem.vendors import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.vendors import jobs as _jobs  # noqa: F401 - registers vendors.remind_renewals
 from tandem.vendors import models as _models  # noqa: F401 - registers the tables
 from tandem.vendors.demo import load_demo

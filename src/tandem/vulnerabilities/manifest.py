@@ -7,6 +7,7 @@ from pathlib import Path
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.vulnerabilities import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.vulnerabilities import api, cli, web
+from tandem.vulnerabilities import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.vulnerabilities import jobs as _jobs  # noqa: F401 - registers the import and match jobs
 from tandem.vulnerabilities.demo import load_demo
 

@@ -106,6 +106,14 @@ def evidence_for(session: Session, result_id: uuid.UUID) -> list[Evidence]:
     return list(session.scalars(select(Evidence).where(Evidence.result_id == result_id).order_by(Evidence.created_at)))
 
 
+def evidence_by_ids(session: Session, ids: Sequence[uuid.UUID]) -> list[Evidence]:
+    """Return evidence records by id, newest first."""
+    if not ids:
+        return []
+    stmt = select(Evidence).where(Evidence.id.in_(list(ids)))
+    return list(session.scalars(stmt.order_by(Evidence.created_at.desc())))
+
+
 def poam_requirements(session: Session, assessment_id: uuid.UUID) -> set[uuid.UUID]:
     """Return the requirement ids that already have a POA&M item from this assessment."""
     stmt = select(PoamItem.requirement_id).where(PoamItem.assessment_id == assessment_id)

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from tandem.compliance import actions
 from tandem.compliance.assessments import repository as repo
+from tandem.compliance.automation import rollup
 from tandem.compliance.common import check, get_visible, require_in_unit
 from tandem.compliance.frameworks import repository as fw_repo
 from tandem.compliance.frameworks.service import get_framework
 from tandem.compliance.models import Assessment, PoamItem, Result
 from tandem.compliance.records import OrgRepository
 from tandem.compliance.schemas import AssessmentCreate, AssessmentUpdate, ResultUpdate
-from tandem.platform.auth.permissions import require
+from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
 from tandem.platform.db.types import utcnow
@@ -177,11 +178,15 @@ def confirm_prefill(
 def results(
     session: Session, principal: Principal, assessment_id: uuid.UUID, result: str | None = None, q: str = ""
 ) -> list[dict[str, Any]]:
-    """Return every result with its requirement and effective state (expired evidence → needs-review)."""
+    """Return every result with its requirement, effective state (expired evidence → needs-review) and, apart
+    from the manual result, what the automated tests of its controls say (failing/passing — automated)."""
     assessment = get_assessment(session, principal, assessment_id)
     rows = repo.result_rows(session, assessment.id, result, q)
     expired = repo.expired_results(session, [r.id for r in rows], dt.date.today())
-    return [{**r._asdict(), "effective": "needs-review" if r.id in expired else r.result} for r in rows]
+    units = visible_unit_ids(session, principal, actions.VIEW.name)
+    automated = rollup.requirement_results(session, [r.requirement_id for r in rows], units)
+    return [{**r._asdict(), "effective": "needs-review" if r.id in expired else r.result,
+             "automated": rollup.label(automated.get(r.requirement_id, []))} for r in rows]  # fmt: skip
 
 
 def progress(session: Session, principal: Principal, assessment_id: uuid.UUID) -> dict[str, Any]:
@@ -237,6 +242,13 @@ def gaps_to_poam(
 def result_evidence(
     session: Session, principal: Principal, assessment_id: uuid.UUID, result_id: uuid.UUID
 ) -> list[Any]:
-    """Return the evidence attached to one result."""
+    """Return the evidence attached to one result, then the automated evidence of the controls meeting it."""
     get_assessment(session, principal, assessment_id)
-    return repo.evidence_for(session, result_id)
+    manual = repo.evidence_for(session, result_id)
+    result = repo.result_by_id(session, result_id)
+    if result is None:
+        return manual
+    units = visible_unit_ids(session, principal, actions.VIEW.name)
+    latest = rollup.requirement_results(session, [result.requirement_id], units).get(result.requirement_id, [])
+    automated = repo.evidence_by_ids(session, [r["evidence_id"] for r in latest if r["evidence_id"]])
+    return manual + automated

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.compliance import actions
+from tandem.compliance.automation import rollup
 from tandem.compliance.controls import repository as repo
 from tandem.compliance.frameworks import repository as fw_repo
 from tandem.compliance.frameworks.service import get_framework
@@ -29,7 +30,8 @@ def _framework_names(session: Session) -> dict[uuid.UUID, str]:
 
 
 def coverage(session: Session, principal: Principal, framework_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Return per assessable requirement: covered / partial / gap, the controls and the paths that explain it."""
+    """Return per assessable requirement: covered / partial / gap, the controls and the paths that explain it, and
+    the kind of evidence behind it (automated-proven / manual / failing / unknown)."""
     require(session, principal, actions.VIEW.name)
     framework = get_framework(session, principal, framework_id)
     rows = [r for r in fw_repo.tree_rows(session, framework_id) if r.assessable]
@@ -53,7 +55,7 @@ def coverage(session: Session, principal: Principal, framework_id: uuid.UUID) ->
     for r in rows:
         entry = _entry(r, framework.name, canon_of[r.id], classes, neighbours, links, controls, info, names)
         out.append(entry)
-    return out
+    return rollup.annotate(session, out)
 
 
 def _controls_in(

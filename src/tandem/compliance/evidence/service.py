@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tandem.compliance import actions
 from tandem.compliance.assessments import repository as results_repo
+from tandem.compliance.automation import repository as auto_repo
 from tandem.compliance.common import check, get_visible, require_in_unit
 from tandem.compliance.evidence import storage
 from tandem.compliance.models import Assessment, Control, Evidence, Result
@@ -19,7 +20,7 @@ from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.db.paging import ListSpec, Page, PageRequest
-from tandem.platform.errors import InvalidInput, NotFound
+from tandem.platform.errors import Conflict, InvalidInput, NotFound
 from tandem.platform.safety.errors import UnsafeInput
 from tandem.platform.safety.uploads import safe_filename, sniff_type
 
@@ -96,8 +97,13 @@ def get_evidence(session: Session, principal: Principal | None, evidence_id: uui
 
 
 def file_of(session: Session, principal: Principal, evidence_id: uuid.UUID) -> tuple[Evidence, bytes]:
-    """Return a file evidence and its bytes."""
+    """Return a file evidence (or an automated test's snapshot) and its bytes."""
     evidence = get_evidence(session, principal, evidence_id)
+    if evidence.kind == "automated":
+        result = auto_repo.result_by_evidence(session, evidence.id)
+        if result is None:
+            raise NotFound("the test result behind this evidence was deleted")
+        return evidence, result.snapshot.encode()
     if evidence.kind != "file":
         raise NotFound("this evidence is not a file")
     return evidence, storage.read(evidence.sha256)
@@ -109,6 +115,7 @@ def update_evidence(
     """Change an evidence's title, note or validity."""
     evidence = get_evidence(session, principal, evidence_id)
     check(session, principal, actions.EDIT.name, evidence)
+    _not_automated(evidence)
     patch = data.model_dump(exclude_unset=True)
     _check_period(patch.get("valid_from", evidence.valid_from), patch.get("valid_until", evidence.valid_until))
     for key, value in patch.items():
@@ -122,7 +129,15 @@ def delete_evidence(session: Session, principal: Principal | None, evidence_id: 
     """Delete an evidence record (the stored file stays: other records may share its content)."""
     evidence = get_evidence(session, principal, evidence_id)
     check(session, principal, actions.EDIT.name, evidence)
+    _not_automated(evidence)
     OrgRepository(session, Evidence).delete(evidence)
+
+
+def _not_automated(evidence: Evidence) -> None:
+    if evidence.kind == "automated":
+        raise Conflict(
+            "automated evidence is written by its control test and stays as recorded; delete the test instead"
+        )
 
 
 def assessment_of(session: Session, evidence: Evidence) -> uuid.UUID | None:

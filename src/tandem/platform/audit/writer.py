@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -18,10 +20,22 @@ from tandem.platform.db.types import utcnow
 REDACTED = "***"
 
 
+def _digest(value: Any) -> str | None:
+    """Return "sha256:<hex>" of a value: text as its UTF-8 bytes (so a stored JSON document hashes as itself),
+    anything else as its canonical JSON; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str | bytes):
+        data = value.encode() if isinstance(value, str) else value
+    else:
+        data = orjson.dumps(jsonable(value), option=orjson.OPT_SORT_KEYS)
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
+
+
 def _changes(obj: Base, kind: str) -> dict[str, list[Any]] | None:
     state = inspect(obj)
     mapper = state.mapper
-    secret, ignore = type(obj).__audit_secret__, type(obj).__audit_ignore__
+    secret, ignore, digest = type(obj).__audit_secret__, type(obj).__audit_ignore__, type(obj).__audit_digest__
     out: dict[str, list[Any]] = {}
     for attr in mapper.column_attrs:
         key = attr.key
@@ -39,6 +53,8 @@ def _changes(obj: Base, kind: str) -> dict[str, list[Any]] | None:
                 continue
         if key in secret:
             before, after = (REDACTED if before is not None else None), (REDACTED if after is not None else None)
+        elif key in digest:
+            before, after = _digest(before), _digest(after)
         out[key] = [jsonable(before), jsonable(after)]
     if kind == "update" and set(out) <= ignore:
         return None

@@ -29,6 +29,8 @@ class Base(DeclarativeBase):
     __audit_ignore__: frozenset[str] = frozenset()
     # Fields whose values never reach the audit log.
     __audit_secret__: frozenset[str] = frozenset()
+    # Large fields the audit log records as their SHA-256 (text as UTF-8, other values as canonical JSON).
+    __audit_digest__: frozenset[str] = frozenset()
 
 
 class IdMixin:
