@@ -112,6 +112,10 @@ def test_imports_status_acknowledgements_and_evidence(live: Live) -> None:
                                                              "unit_id": unit, "campaign": name},
                                   content=(DATA / "gophish_results.csv").read_bytes()))  # fmt: skip
         assert (summary["results"], summary["unmatched"]) == (5, 5)  # nobody in the new unit has these addresses
+        again = _ok(client.post(f"{BASE}/imports", params={"kind": "phishing", "file_name": "results.csv",
+                                                           "unit_id": unit, "campaign": name},
+                                content=(DATA / "gophish_results.csv").read_bytes()))  # fmt: skip
+        assert again["campaign_id"] == summary["campaign_id"] and (again["added"], again["unchanged"]) == (0, 5)
         policy = _ok(client.post(f"{BASE}/policies", json={"title": "AUP", "org_unit_id": unit}), 201)
         _ok(client.post(f"{BASE}/policies/{policy['id']}/versions", json={"summary": "First"}), 201)
         campaign = _ok(client.post(f"{BASE}/policies/{policy['id']}/campaigns", json={"due_date": "2030-01-01"}), 201)

@@ -20,8 +20,9 @@ from tandem.inventory import repository as repo
 from tandem.inventory.columns import REF_KEY, columns_for
 from tandem.inventory.importers import cyclonedx, tabular
 from tandem.inventory.kinds import ENTITIES, KINDS, Kind, kind_of
-from tandem.inventory.service import _to_columns
+from tandem.inventory.service import PEOPLE_CHANGED, _to_columns
 from tandem.inventory.settings import get_inventory_settings
+from tandem.platform import events
 from tandem.platform.audit.chain import jsonable
 from tandem.platform.audit.writer import append, record_event
 from tandem.platform.auth.permissions import require, unit_path
@@ -316,6 +317,8 @@ def _apply(session: Session, kind: Kind, plan: Plan, report: Progress) -> None:
     if written >= ANALYZE_AFTER and written * 10 >= repository.row_count():
         repository.analyze()  # the table grew or changed by a tenth or more: stale statistics mislead the planner
     table = kind.model.__tablename__
+    if kind.entity == "person" and written:
+        events.publish(PEOPLE_CHANGED, session, person_ids=[a["id"] for a in adds] + [c["id"] for c in changes])
     if len(adds) + len(changes) <= PER_ROW_AUDIT_LIMIT:
         items = [
             {

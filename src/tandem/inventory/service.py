@@ -14,6 +14,7 @@ from tandem.inventory import repository as repo
 from tandem.inventory.kinds import ENTITIES, KINDS, Kind, kind_of
 from tandem.inventory.relation_types import get_relation_type, relation_types
 from tandem.inventory.settings import get_inventory_settings
+from tandem.platform import events
 from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.models import OrgUnit
 from tandem.platform.auth.permissions import require
@@ -24,6 +25,9 @@ from tandem.platform.errors import Conflict, FieldError, InvalidInput, NotFound
 
 MONEY_FIELDS = ("run_cost", "change_cost")
 __all__ = ["KINDS", "actions", "kind_of"]
+
+# Published (payload person_ids) after people are created, changed or deleted, by hand or by an import.
+PEOPLE_CHANGED = "inventory.people_changed"
 
 
 class _InUnit:
@@ -62,7 +66,15 @@ def create_record(session: Session, principal: Principal | None, kind: Kind, dat
     existing = repo.KindRepository(session, kind).find_by_key(row["org_unit_id"], _key(kind, row))
     if existing is not None:
         raise Conflict(f"a {kind.entity.replace('_', ' ')} with this {'/'.join(kind.key)} already exists in the unit")
-    return repo.KindRepository(session, kind).add(kind.model(**row))
+    obj = repo.KindRepository(session, kind).add(kind.model(**row))
+    _people_changed(session, kind, [obj.id])
+    return obj
+
+
+def _people_changed(session: Session, kind: Kind, ids: list[uuid.UUID]) -> None:
+    """Tell the domains that follow people (training assignments) that some joined, changed or left."""
+    if kind.entity == "person" and ids:
+        events.publish(PEOPLE_CHANGED, session, person_ids=ids)
 
 
 def update_record(
@@ -87,6 +99,7 @@ def update_record(
         if getattr(obj, name) != value:
             setattr(obj, name, value)
     session.flush()
+    _people_changed(session, kind, [obj.id])
     return obj
 
 
@@ -99,6 +112,7 @@ def delete_record(session: Session, principal: Principal | None, kind: Kind, rec
         repo.delete_relations_touching(session, obj.id)
         _clear_references(session, kind, obj.id)
     repo.KindRepository(session, kind).delete(obj)
+    _people_changed(session, kind, [record_id])
 
 
 def attest_record(

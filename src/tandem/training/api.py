@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from tandem.platform.api.deps import DbSession, actor_of, get_db, requires
@@ -14,7 +14,8 @@ from tandem.platform.auth import service as auth
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.uow import unit_of_work
 from tandem.platform.errors import InvalidInput
-from tandem.training import completions, courses, evidence, phishing, programs, reminders, status
+from tandem.platform.safety.uploads import read_limited
+from tandem.training import completions, courses, documents, evidence, phishing, programs, reminders, status
 from tandem.training.repository import ASSIGNMENT_SPEC, COMPLETION_SPEC, COURSE_SPEC, PROGRAM_SPEC
 from tandem.training.schemas import (
     AssignmentRead,
@@ -67,6 +68,32 @@ def delete_course(course_id: uuid.UUID, session: DbSession, principal: Principal
     return Response(status_code=204)
 
 
+@router.post("/courses/{course_id}/document", response_model=CourseRead)
+async def upload_course_document(
+    course_id: uuid.UUID, request: Request, file: UploadFile = File(...), principal: Principal = requires(EDIT)
+) -> Any:
+    """Upload the document of a document course (pdf, docx, pptx, odt, odp, txt, png, jpg; size-limited, sniffed)."""
+    from starlette.concurrency import run_in_threadpool
+
+    name = file.filename or "upload"
+    data = read_limited(file.file, documents.limit() + 1, name)
+
+    def run() -> Any:
+        with unit_of_work(get_db(request), actor=actor_of(principal, request)) as session:
+            return courses.to_read(session, documents.attach_document(session, principal, course_id, data, name))
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/courses/{course_id}/document")
+def download_course_document(
+    course_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)
+) -> Response:
+    """Download a course's document, always as an attachment the browser may not sniff or run."""
+    course, data = documents.file_of(session, principal, course_id)
+    return Response(data, media_type=course.document_media_type, headers=documents.download_headers(course))
+
+
 @router.get("/programs")
 def list_programs(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """List programs (filters: active)."""
@@ -114,10 +141,16 @@ def list_assignments(request: Request, session: DbSession, principal: Principal 
     return page_out(page, lambda a: AssignmentRead.model_validate(a))
 
 
+@router.post("/assignments/{assignment_id}/link", status_code=201)
+def issue_link(assignment_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
+    """Issue a secret link (60 days) to an assignment's quiz or document; the address is shown only in this answer."""
+    return reminders.issue_assignment_link(session, principal, assignment_id)
+
+
 @router.post("/assignments/{assignment_id}/quiz-link", status_code=201)
 def issue_quiz_link(assignment_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
-    """Issue a secret link (60 days) to the quiz of an assignment; the address is shown only in this answer."""
-    return reminders.issue_quiz_link(session, principal, assignment_id)
+    """Issue a secret link to an assignment's quiz or document (the older name of POST .../link)."""
+    return reminders.issue_assignment_link(session, principal, assignment_id)
 
 
 @router.get("/completions")
@@ -143,7 +176,8 @@ async def import_file(
     unit_id: uuid.UUID | None = Query(None, description="phishing: the campaign's org unit (default: root)"),
     principal: Principal = requires("training.import"),
 ) -> Any:  # fmt: skip
-    """Import the request body: LMS completions (CSV, xAPI JSON) or phishing results; all rows or none."""
+    """Import the request body: LMS completions (CSV, xAPI JSON) or phishing results (a campaign imported again is
+    updated: one result per recipient, earliest event times kept); all rows or none."""
     from starlette.concurrency import run_in_threadpool
 
     data = await request.body()

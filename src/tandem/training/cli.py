@@ -13,7 +13,7 @@ from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.errors import InvalidInput, NotFound
 from tandem.platform.safety.uploads import read_limited
-from tandem.training import completions, evidence, phishing, policies, programs, reminders, status
+from tandem.training import completions, courses, documents, evidence, phishing, policies, programs, reminders, status
 
 app = typer.Typer(help="Security awareness: programs, completions, policies, phishing results.", no_args_is_help=True)
 policies_app = typer.Typer(help="Policy acknowledgement campaigns.", no_args_is_help=True)
@@ -42,7 +42,7 @@ def import_cmd(
     campaign: str | None = typer.Option(None, "--campaign", help="phishing: campaign name (default: file name)"),
     unit: str | None = typer.Option(None, "--unit", help="phishing: org unit of the campaign (default: root)"),
 ) -> None:  # fmt: skip
-    """Import LMS completions (CSV, xAPI JSON) or phishing results; all rows or none, errors as file:line."""
+    """Import LMS completions (CSV, xAPI JSON) or phishing results (again: updates the campaign); all or nothing."""
     if kind not in ("completions", "phishing"):
         raise InvalidInput.one("--kind", "must be completions or phishing")
     with path.open("rb") as fh:
@@ -55,7 +55,23 @@ def import_cmd(
         result = phishing.import_results(session, CONSOLE, data, path.name, campaign=campaign or path.stem,
                                          unit_id=_unit_id(session, unit), fmt=fmt)  # fmt: skip
     say(f"{path.name}: campaign {result['campaign']!r}: {result['results']} results, {result['unmatched']} "
-        f"not matched to people; {result['remedial_assigned']} remedial assignments")  # fmt: skip
+        f"not matched to people; {result['remedial_assigned']} remedial assignments"
+        f"{phishing.reimport_note(result)}")  # fmt: skip
+
+
+@app.command("course-document")
+def course_document_cmd(
+    course: str = typer.Argument(..., help="the course's id or exact title"),
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+) -> None:
+    """Upload the document of a document course (pdf, docx, pptx, odt, odp, txt, png, jpg), replacing any old one."""
+    with path.open("rb") as fh:
+        data = read_limited(fh, documents.limit() + 1, str(path))
+    with cli_uow() as session:
+        row = documents.attach_document(session, CONSOLE, courses.find_course(session, CONSOLE, course).id, data,
+                                        path.name)  # fmt: skip
+        message = f"{row.title}: stored {row.document_name} ({row.document_size:,} bytes, {row.document_media_type})"
+    say(message)
 
 
 @app.command("status")

@@ -31,6 +31,20 @@ def get_course(session: Session, principal: Principal | None, course_id: uuid.UU
     return obj
 
 
+def find_course(session: Session, principal: Principal | None, ref: str) -> Course:
+    """Return the visible course with this id or exact title (case ignored); NotFound or ambiguous is an error."""
+    try:
+        return get_course(session, principal, uuid.UUID(ref.strip()))
+    except ValueError:
+        pass
+    found = [c for c in visible_courses(session, principal) if c.title.casefold() == ref.strip().casefold()]
+    if not found:
+        raise NotFound(f"no course with the id or title {ref!r}")
+    if len(found) > 1:
+        raise InvalidInput.one("course", f"{len(found)} courses are titled {ref!r}; give the course id")
+    return found[0]
+
+
 def list_courses(session: Session, principal: Principal, req: PageRequest) -> Page[Any]:
     """List the courses principal may see."""
     require(session, principal, actions.VIEW.name)

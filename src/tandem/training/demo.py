@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session
 from tandem.inventory import service as inventory
 from tandem.platform.db.types import utcnow
 from tandem.platform.safety.csvsafe import write_csv
-from tandem.training import completions, courses, phishing, policies, programs
+from tandem.training import completions, courses, documents, phishing, policies, programs
 from tandem.training import repository as repo
 from tandem.training.demo_data import (
     ACK_DEFAULT_RATE,
     ACK_RATES,
     CAMPAIGNS,
     COURSES,
+    DOCUMENT_COURSE,
+    DOCUMENT_NAME,
+    DOCUMENT_TEXT,
     HIPAA_ACTIVITY,
     HIPAA_DEFAULT_RATE,
     HIPAA_RATES,
@@ -48,6 +51,8 @@ def load_demo(session: Session, org: Any) -> None:
     rng, today, root = random.Random(SEED), utcnow().date(), org.root.id
     _new_joiners(session, org, today)
     made = {c["title"]: _course(session, root, c) for c in COURSES}
+    document = _course(session, root, DOCUMENT_COURSE)
+    documents.attach_document(session, None, document.id, DOCUMENT_TEXT.encode(), DOCUMENT_NAME)
     hipaa = programs.create_program(session, None, ProgramCreate(
         title="Annual HIPAA privacy & security training", course_ids=[made[COURSES[0]["title"]].id],
         audience=[Rule(kind="all")], due_days=30, org_unit_id=root,

@@ -30,6 +30,21 @@ COURSES: list[dict[str, Any]] = [
      "requirement_refs": ["nist-sp800-53:at-2"]},
 ]  # fmt: skip
 
+# A document course people read and confirm from their secret link (no program assigns it in the demo).
+DOCUMENT_COURSE: dict[str, Any] = {
+    "title": "Clean desk and screen lock", "format": "document", "version": "1", "duration_minutes": 5,
+    "validity_days": 730, "description": "Two habits that keep PHI off desks and unattended screens.",
+    "requirement_refs": ["hipaa-security-rule:164.310(b)"]}  # fmt: skip
+DOCUMENT_NAME = "clean-desk-and-screen-lock.txt"
+DOCUMENT_TEXT = """Northwind Health - Clean desk and screen lock (version 1)
+
+1. Lock your screen (Windows+L, Ctrl+Cmd+Q) whenever you step away, even for a minute.
+2. Workstations lock themselves after 5 minutes; do not disable this.
+3. Leave no patient lists, labels or printouts on desks, printers or whiteboards.
+4. Put paper with PHI in the locked shredding bins, never in ordinary waste.
+5. Report a lost badge, laptop or phone to the service desk at once.
+"""
+
 QUESTIONS: dict[str, list[dict[str, Any]]] = {
     "Welcome to Northwind: security basics": [
         {"prompt": "You receive an unexpected e-mail asking you to confirm your password. What do you do?",

@@ -33,6 +33,11 @@ class Course(IdMixin, TimestampMixin, OrgScopedMixin, ProvenanceMixin, Base):
     validity_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: never expires
     pass_mark: Mapped[int] = mapped_column(Integer, default=80)  # percent, quizzes only
     requirement_refs: Mapped[list[str]] = mapped_column(PortableJSON, default=list)  # "framework-key:ref"
+    # The uploaded document of a document course, kept in the "training-documents" file store by its digest.
+    document_name: Mapped[str] = mapped_column(String(255), default="")
+    document_media_type: Mapped[str] = mapped_column(String(100), default="")
+    document_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    document_sha256: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Question(IdMixin, TimestampMixin, Base):

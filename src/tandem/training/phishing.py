@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Any
@@ -12,7 +13,7 @@ from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.types import utcnow
-from tandem.platform.errors import Conflict, InvalidInput, NotFound
+from tandem.platform.errors import InvalidInput, NotFound
 from tandem.training import actions
 from tandem.training import repository as repo
 from tandem.training.common import check, require_in_unit
@@ -51,7 +52,10 @@ def import_results(
     session: Session, principal: Principal | None, data: bytes, file_name: str, *, campaign: str,
     unit_id: uuid.UUID, fmt: str | None = None, template: str = "",
 ) -> dict[str, Any]:  # fmt: skip
-    """Import one campaign's results (all or nothing), then assign remedial training to repeat clickers."""
+    """Import one campaign's results (all or nothing), then assign remedial training to repeat clickers.
+
+    Importing a campaign again (GoPhish exports are downloaded again as a campaign runs) updates it: one result
+    per recipient, each event keeping its earliest time, and the changes recorded in the audit log."""
     from tandem.training import programs  # programs use this module's repeat clickers
 
     if principal is not None:
@@ -60,29 +64,102 @@ def import_results(
     name = campaign.strip()[:300]
     if not name:
         raise InvalidInput.one("campaign", "give the campaign a name")
-    rows = parse(data, file_name, fmt)
+    rows = merge_rows(parse(data, file_name, fmt))
     if not rows:
         raise InvalidInput.one(file_name, "the file holds no results")
-    if TrainingRepository(session, PhishingCampaign).visible(None, org_unit_id=unit_id, name=name):
-        raise Conflict(f"campaign {name!r} was already imported in this unit")
     people = repo.people_by_email(session, repo.subtree_ids(session, unit_id))
     launched = min((r.sent_at for r in rows if r.sent_at), default=None)
-    row = TrainingRepository(session, PhishingCampaign).add(PhishingCampaign(
-        name=name, launched_at=launched, template=template[:300], org_unit_id=unit_id,
-        source=f"imported {file_name}"[:200]))  # fmt: skip
-    matched = 0
-    for r in rows:
-        person = people.get(r.email)
-        matched += person is not None
-        session.add(PhishingResult(campaign_id=row.id, person_id=person.id if person else None, email=r.email,
-                                   department=(person.department if person else r.department)[:200],
-                                   **{t: getattr(r, t) for t in TIMES}))  # fmt: skip
+    found = TrainingRepository(session, PhishingCampaign).visible(None, org_unit_id=unit_id, name=name)
+    if found:
+        row = found[0]
+        if principal is not None:
+            check(session, principal, actions.IMPORT.name, row)
+        row.launched_at = _earliest(row.launched_at, launched)
+        if template:
+            row.template = template[:300]
+    else:
+        row = TrainingRepository(session, PhishingCampaign).add(PhishingCampaign(
+            name=name, launched_at=launched, template=template[:300], org_unit_id=unit_id,
+            source=f"imported {file_name}"[:200]))  # fmt: skip
+    held = {r.email: r for r in repo.results_of(session, [row.id])} if found else {}
+    counts, changes = _upsert(session, row.id, rows, held, people)
     session.flush()
     remedial = programs.recompute_by_rule(session, "repeat_clickers")
+    matched = sum(r.email in people for r in rows)
     summary = {"campaign_id": str(row.id), "campaign": name, "results": len(rows), "matched": matched,
-               "unmatched": len(rows) - matched, "remedial_assigned": remedial}  # fmt: skip
-    record_event(session, "training.phishing_imported", "training_phishing_campaigns", str(row.id), summary)
+               "unmatched": len(rows) - matched, "remedial_assigned": remedial, "reimport": bool(found),
+               **counts}  # fmt: skip
+    event = "training.phishing_reimported" if found else "training.phishing_imported"
+    record_event(session, event, "training_phishing_campaigns", str(row.id),
+                 {**summary, "file": file_name, "changes": changes[:500]})  # fmt: skip
     return summary
+
+
+def reimport_note(summary: dict[str, Any]) -> str:
+    """Return what a re-import changed, for the CLI and the page ("" for a first import)."""
+    if not summary.get("reimport"):
+        return ""
+    return (f"; campaign updated: {summary['added']} recipients added, {summary['updated']} with new events, "
+            f"{summary['unchanged']} unchanged")  # fmt: skip
+
+
+def merge_rows(rows: list[PhishingRow]) -> list[PhishingRow]:
+    """Return one row per recipient: repeated rows of one e-mail keep each event's earliest time."""
+    merged: dict[str, PhishingRow] = {}
+    for r in rows:
+        old = merged.get(r.email)
+        if old is None:
+            merged[r.email] = r
+            continue
+        times: dict[str, Any] = {t: _earliest(getattr(old, t), getattr(r, t)) for t in TIMES}
+        merged[r.email] = dataclasses.replace(old, department=old.department or r.department, **times)
+    return list(merged.values())
+
+
+def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
+    return min(a, b) if a is not None and b is not None else a or b
+
+
+def _upsert(
+    session: Session, campaign_id: uuid.UUID, rows: list[PhishingRow], held: dict[str, PhishingResult],
+    people: dict[str, Any],
+) -> tuple[dict[str, int], list[dict[str, Any]]]:  # fmt: skip
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    changes: list[dict[str, Any]] = []
+    for r in rows:
+        person = people.get(r.email)
+        dept = (person.department if person else r.department)[:200]
+        old = held.get(r.email)
+        if old is None:
+            session.add(
+                PhishingResult(
+                    campaign_id=campaign_id,
+                    person_id=person.id if person else None,
+                    email=r.email,
+                    department=dept,
+                    **{t: getattr(r, t) for t in TIMES},
+                )
+            )
+            counts["added"] += 1
+            continue
+        changed = {}
+        for t in TIMES:
+            value = _earliest(getattr(old, t), getattr(r, t))
+            if value != getattr(old, t):
+                changed[t] = [_iso(getattr(old, t)), _iso(value)]
+                setattr(old, t, value)
+        if person is not None and old.person_id != person.id:
+            old.person_id = person.id
+        if dept and old.department != dept:
+            old.department = dept
+        counts["updated" if changed else "unchanged"] += 1
+        if changed:
+            changes.append({"email": r.email, **changed})
+    return counts, changes
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _outcomes(results: list[PhishingResult], names: dict[uuid.UUID, str]) -> list[engine.Outcome]:

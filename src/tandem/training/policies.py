@@ -47,6 +47,17 @@ def _owner_check(session: Session, owner_id: uuid.UUID | None) -> None:
         raise InvalidInput.one("body.owner_id", "no such person in the inventory")
 
 
+def owner_by_email(session: Session, email: str, where: str = "owner") -> uuid.UUID | None:
+    """Return the id of the person with this e-mail ("" gives None), or a located error."""
+    if not email.strip():
+        return None
+    found = repo.people_with_email(session, email)
+    if len(found) != 1:
+        raise InvalidInput.one(where, f"{'nobody' if not found else 'more than one person'} with {email.strip()!r} "
+                               "in the inventory")  # fmt: skip
+    return found[0].id
+
+
 def create_policy(session: Session, principal: Principal | None, data: PolicyCreate) -> Policy:
     """Add a policy (versions are published separately)."""
     require_in_unit(session, principal, data.org_unit_id, actions.EDIT.name)

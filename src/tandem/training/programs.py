@@ -195,6 +195,17 @@ def recompute_program(session: Session, principal: Principal | None, program_id:
     return recompute(session, program)
 
 
+def recompute_for_people(session: Session, person_ids: list[uuid.UUID]) -> dict[str, int]:
+    """Recompute the programs that can reach these people (joined, changed, left or deleted), in this transaction."""
+    total = {"programs": 0, "assigned": 0, "reopened": 0, "closed": 0}
+    for program in repo.programs_touching(session, person_ids):
+        counts = recompute(session, program)
+        total["programs"] += 1
+        for key, value in counts.items():
+            total[key] += value
+    return total
+
+
 def recompute_by_rule(session: Session, kind: str) -> int:
     """Recompute the programs whose audience uses a rule kind; return how many assignments were added."""
     added = 0

@@ -1,4 +1,5 @@
-"""The public quiz page: a person without a Tandem account opens their secret link, answers, and is graded."""
+"""The public pages behind secret links, for people without a Tandem account: take a quiz and be graded, read a
+course document and confirm it, confirm reading a policy version."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from tandem.platform.api.deps import client_ip, get_db, requires
 from tandem.platform.api.ratelimit import public_rate_limit
@@ -16,23 +17,28 @@ from tandem.platform.db.uow import Actor, unit_of_work
 from tandem.platform.errors import NotFound
 from tandem.platform.web.forms import WebForm, texts
 from tandem.platform.web.render import render
-from tandem.training import completions
+from tandem.training import completions, documents
 from tandem.training import repository as repo
 from tandem.training.engine.quiz import grade
 from tandem.training.models import AckCampaign, Acknowledgement, Assignment, Course, Policy
-from tandem.training.reminders import ACK_PURPOSE, QUIZ_PURPOSE
+from tandem.training.reminders import ACK_PURPOSE, DOCUMENT_PURPOSE, QUIZ_PURPOSE
 
 router = APIRouter(include_in_schema=False)
 PUBLIC = [requires("public"), Depends(public_rate_limit)]
 
 
-def _open(session: Any, token: str) -> tuple[Any, Assignment, Course, Any, list[Any]]:
-    link = resolve_link(session, QUIZ_PURPOSE, token)
+def _open_assignment(session: Any, purpose: str, token: str, fmt: str) -> tuple[Any, Assignment, Course, Any]:
+    link = resolve_link(session, purpose, token)
     assignment = session.get(Assignment, link.subject_id)
     course = session.get(Course, assignment.course_id) if assignment else None
     person = repo.people_by_ids(session, [assignment.person_id]).get(assignment.person_id) if assignment else None
-    if assignment is None or course is None or person is None or course.format != "quiz":
+    if assignment is None or course is None or person is None or course.format != fmt:
         raise NotFound("link not found")
+    return link, assignment, course, person
+
+
+def _open(session: Any, token: str) -> tuple[Any, Assignment, Course, Any, list[Any]]:
+    link, assignment, course, person = _open_assignment(session, QUIZ_PURPOSE, token, "quiz")
     return link, assignment, course, person, repo.questions_of(session, course.id)
 
 
@@ -63,6 +69,35 @@ def submit_quiz(token: str, request: Request, form: WebForm) -> HTMLResponse:
             revoke_link(session, uuid.UUID(str(link.id)))
         return render(request, "training/quiz.html", course=course, person=person, questions=questions,
                       token=token, result=result)  # fmt: skip
+
+
+@router.get("/p/training/document/{token}", dependencies=PUBLIC)
+def document_page(token: str, request: Request) -> HTMLResponse:
+    """Show the course document to download and the "I have read and understood it" confirmation."""
+    with _uow(request) as session:
+        _, _, course, person = _open_assignment(session, DOCUMENT_PURPOSE, token, "document")
+        if not course.document_sha256:
+            raise NotFound("link not found")
+        return render(request, "training/document.html", course=course, person=person, token=token, done=None)
+
+
+@router.get("/p/training/document/{token}/file", dependencies=PUBLIC)
+def document_file(token: str, request: Request) -> Response:
+    """Download the course document the link was issued for, as an inert attachment."""
+    with _uow(request) as session:
+        _, _, course, _ = _open_assignment(session, DOCUMENT_PURPOSE, token, "document")
+        course, data = documents.read_document(course)
+        return Response(data, media_type=course.document_media_type, headers=documents.download_headers(course))
+
+
+@router.post("/p/training/document/{token}", dependencies=PUBLIC)
+def confirm_document(token: str, request: Request) -> HTMLResponse:
+    """Record that the person read and understood the document, and close the link."""
+    with _uow(request) as session:
+        link, _, course, person = _open_assignment(session, DOCUMENT_PURPOSE, token, "document")
+        done = documents.confirm_read(session, person, course)
+        revoke_link(session, uuid.UUID(str(link.id)))
+        return render(request, "training/document.html", course=course, person=person, token=token, done=done)
 
 
 def _open_ack(session: Any, token: str) -> tuple[Any, Acknowledgement, Policy, Any, Any]:

@@ -21,6 +21,7 @@ from tandem.training.settings import get_training_settings
 
 QUIZ_PURPOSE = "training.quiz"
 ACK_PURPOSE = "training.ack"
+DOCUMENT_PURPOSE = "training.document"
 LINK_LIFETIME = dt.timedelta(days=60)
 
 
@@ -35,21 +36,37 @@ def quiz_link(session: Session, assignment: Any) -> str:
     return _link(session, QUIZ_PURPOSE, assignment, "quiz")
 
 
+def document_link(session: Session, assignment: Any) -> str:
+    """Issue a secret link where a person reads a course document and confirms it; return its full address."""
+    return _link(session, DOCUMENT_PURPOSE, assignment, "document")
+
+
 def ack_link(session: Session, ack: Any) -> str:
     """Issue a secret link where a person confirms reading a policy version; return its full address."""
     return _link(session, ACK_PURPOSE, ack, "ack")
 
 
-def issue_quiz_link(session: Session, principal: Principal | None, assignment_id: uuid.UUID) -> dict[str, Any]:
-    """Issue a quiz link for an open assignment of a quiz course (to send to the person by hand)."""
+def has_link(course: Any) -> bool:
+    """Return whether a person completes the course through a secret link (a quiz, or an uploaded document)."""
+    return bool(course.format == "quiz" or (course.format == "document" and course.document_sha256))
+
+
+def course_link(session: Session, course: Any, assignment: Any) -> str:
+    """Issue the secret link of an assignment: its quiz, or its document to read and confirm."""
+    return quiz_link(session, assignment) if course.format == "quiz" else document_link(session, assignment)
+
+
+def issue_assignment_link(session: Session, principal: Principal | None, assignment_id: uuid.UUID) -> dict[str, Any]:
+    """Issue a quiz or document link for an open assignment (to send to the person by hand)."""
     assignment = status.get_assignment(session, principal, assignment_id)
     check(session, principal, actions.EDIT.name, assignment)
     course = repo.courses_by_ids(session, [assignment.course_id]).get(assignment.course_id)
-    if course is None or course.format != "quiz" or assignment.state != "open":
-        raise InvalidInput.one("assignment", "only open assignments of a Tandem quiz have quiz links")
+    if course is None or not has_link(course) or assignment.state != "open":
+        raise InvalidInput.one("assignment", "only open assignments of a Tandem quiz or of a course with an "
+                               "uploaded document have links")  # fmt: skip
     person = repo.people_by_ids(session, [assignment.person_id])[assignment.person_id]
-    return {"url": quiz_link(session, assignment), "person": person.full_name, "email": person.email,
-            "program_id": str(assignment.program_id)}  # fmt: skip
+    return {"url": course_link(session, course, assignment), "person": person.full_name, "email": person.email,
+            "program_id": str(assignment.program_id), "kind": course.format}  # fmt: skip
 
 
 def _due_items(session: Session, today: dt.date) -> dict[uuid.UUID, list[tuple[Any, str]]]:
@@ -77,6 +94,8 @@ def _body(session: Session, person: Any, entries: list[tuple[Any, str]]) -> str:
         lines.append(f"- {course.title} ({row['program'].title}): {why}")
         if course.format == "quiz":
             lines.append(f"  Take the quiz: {quiz_link(session, row['assignment'])}")
+        elif has_link(course):
+            lines.append(f"  Read it and confirm: {document_link(session, row['assignment'])}")
         elif course.url:
             lines.append(f"  Open the course: {course.url}")
     return "\n".join([*lines, "", "Thank you for helping keep Northwind's patients and data safe.", ""])

@@ -24,6 +24,7 @@ from tandem.training.models import (
     PhishingCampaign,
     PhishingResult,
     PolicyVersion,
+    Program,
     Question,
 )
 
@@ -98,6 +99,11 @@ def people_by_email(session: Session, unit_ids: Sequence[uuid.UUID] | None) -> d
     for person in people_in(session, unit_ids):
         out.setdefault(person.email.strip().lower(), person)
     return out
+
+
+def people_with_email(session: Session, email: str) -> list[Person]:
+    """Return the people with this e-mail address (case ignored)."""
+    return list(session.scalars(select(Person).where(func.lower(Person.email) == email.strip().lower())))
 
 
 def assignments_of(session: Session, program_id: uuid.UUID) -> list[Assignment]:
@@ -215,3 +221,15 @@ def people_of_identities(session: Session, identity_ids: set[uuid.UUID]) -> set[
         stmt = select(Person.id).where(func.lower(Person.email).in_(sorted(emails)))
         linked.update(session.scalars(stmt))
     return linked
+
+
+def programs_touching(session: Session, person_ids: Sequence[uuid.UUID]) -> list[Program]:
+    """Return the programs whose unit tree holds one of the people, or which assigned one of them something."""
+    if not person_ids:
+        return []
+    ids = list(person_ids)
+    paths = set(session.scalars(select(OrgUnit.path).join(Person, Person.org_unit_id == OrgUnit.id)
+                                .where(Person.id.in_(ids))))  # fmt: skip
+    assigned = set(session.scalars(select(Assignment.program_id).where(Assignment.person_id.in_(ids))))
+    rows = session.execute(select(Program, OrgUnit.path).join(OrgUnit, Program.org_unit_id == OrgUnit.id))
+    return [p for p, path in rows if p.id in assigned or any(u.startswith(path) for u in paths)]

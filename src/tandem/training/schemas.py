@@ -77,6 +77,10 @@ class CourseRead(_Out):
     pass_mark: int
     requirement_refs: list[str]
     question_count: int = 0
+    document_name: str = ""
+    document_media_type: str = ""
+    document_size: int | None = None
+    document_sha256: str = ""
     org_unit_id: uuid.UUID
     source: str
     created_at: dt.datetime

@@ -74,25 +74,14 @@ def recompute_page(program_id: uuid.UUID, session: DbSession, principal: Princip
                     f"{counts['reopened']} reopened, {counts['closed']} closed.")  # fmt: skip
 
 
-@router.post("/training/assignments/{assignment_id}/quiz-link")
-def quiz_link_page(
+@router.post("/training/assignments/{assignment_id}/link")
+def link_page(
     assignment_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(EDIT)
 ) -> HTMLResponse:
-    """Issue a secret quiz link for an assignment and show it once (for sending to the person)."""
-    link = reminders.issue_quiz_link(session, principal, assignment_id)
+    """Issue a secret quiz or document link for an assignment and show it once (for sending to the person)."""
+    link = reminders.issue_assignment_link(session, principal, assignment_id)
     return _program_page(request, session, principal, uuid.UUID(link["program_id"]),
-                         {"url": link["url"], "who": link["person"]})  # fmt: skip
-
-
-@router.get("/training/courses/{course_id}")
-def course_page(
-    course_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(VIEW)
-) -> HTMLResponse:
-    """A course: format, validity, the requirements it satisfies and its quiz questions."""
-    course = courses.get_course(session, principal, course_id)
-    show_answers = principal.can_anywhere(EDIT)
-    return render(request, "training/course.html", course=course, questions=repo.questions_of(session, course.id),
-                  show_answers=show_answers)  # fmt: skip
+                         {"url": link["url"], "who": link["person"], "kind": link["kind"]})  # fmt: skip
 
 
 @router.get("/training/policies")

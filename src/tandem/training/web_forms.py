@@ -8,33 +8,32 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.auth import service as auth
 from tandem.platform.auth.principal import Principal
-from tandem.platform.errors import FieldError, InvalidInput, TandemError
+from tandem.platform.errors import InvalidInput, TandemError
 from tandem.platform.web.forms import WebForm, discard, form_errors, text, texts
 from tandem.platform.web.render import redirect, render
-from tandem.training import courses, policies, programs
+from tandem.training import courses, documents, policies, programs
 from tandem.training.engine.audience import RULE_KINDS
-from tandem.training.schemas import CampaignCreate, CourseCreate, PolicyCreate, ProgramCreate, VersionCreate
+from tandem.training.question_form import Slot, parse_slots, read_slots
+from tandem.training.schemas import (
+    CampaignCreate,
+    CourseCreate,
+    PolicyCreate,
+    PolicyUpdate,
+    ProgramCreate,
+    VersionCreate,
+)
+from tandem.training.web_courses import uploaded, validated
 
 router = APIRouter(include_in_schema=False)
 EDIT = "training.edit"
 COURSE_FIELDS = ("title", "description", "format", "url", "external_id", "version", "duration_minutes",
-                 "validity_days", "requirement_refs")  # fmt: skip
+                 "validity_days", "requirement_refs", "pass_mark")  # fmt: skip
 PROGRAM_FIELDS = ("title", "description", "kind", "values", "days", "due_days", "due_date")
 POLICY_FIELDS = ("title", "description", "review_date")
-
-
-def _validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(
-            [FieldError(".".join(["body", *map(str, e["loc"])]), e["msg"]) for e in exc.errors()]
-        ) from None
 
 
 def _root(session: Any) -> uuid.UUID:
@@ -48,7 +47,7 @@ def _form(request: Request, session: Any, principal: Principal, what: str, **ctx
     errors = ctx.pop("errors", {})
     return render(request, "training/form.html", 422 if errors else 200, what=what, errors=errors,
                   values=ctx.pop("values", {}), courses=courses.visible_courses(session, principal),
-                  kinds=RULE_KINDS, **ctx)  # fmt: skip
+                  kinds=RULE_KINDS, first_question=ctx.pop("first_question", Slot()), **ctx)  # fmt: skip
 
 
 @router.get("/training/new/{what}")
@@ -63,7 +62,18 @@ def _course(form: Any, session: Any, principal: Principal) -> tuple[str, str]:
     data: dict[str, Any] = {k: text(form, k).strip() for k in COURSE_FIELDS}
     data["requirement_refs"] = [r.strip() for r in data["requirement_refs"].split(",") if r.strip()]
     data = {k: v for k, v in data.items() if v != ""} | {"org_unit_id": _root(session)}
-    course = courses.create_course(session, principal, _validated(CourseCreate, data))
+    file = uploaded(form)
+    if data.get("format") == "quiz":
+        questions, _, errors = parse_slots(read_slots(form))
+        if errors:
+            raise InvalidInput(errors)
+        data["questions"] = [q.model_dump() for q in questions]
+    elif file is not None and data.get("format") != "document":
+        raise InvalidInput.one("file", "only document courses carry a document; choose the format document")
+    course = courses.create_course(session, principal, validated(CourseCreate, data))
+    if file is not None and course.format == "document":
+        documents.attach_document(session, principal, course.id, *file)
+        return f"/training/courses/{course.id}", f"Course added with its document {course.document_name}."
     return f"/training/courses/{course.id}", "Course added."
 
 
@@ -75,14 +85,15 @@ def _program(form: Any, session: Any, principal: Principal) -> tuple[str, str]:
     data = {"title": text(form, "title"), "description": text(form, "description"), "audience": [rule],
             "course_ids": texts(form, "course_ids"), "due_days": text(form, "due_days") or 30,
             "due_date": text(form, "due_date") or None, "org_unit_id": _root(session)}  # fmt: skip
-    program = programs.create_program(session, principal, _validated(ProgramCreate, data))
+    program = programs.create_program(session, principal, validated(ProgramCreate, data))
     return f"/training/programs/{program.id}", "Program added; its courses are assigned."
 
 
 def _policy(form: Any, session: Any, principal: Principal) -> tuple[str, str]:
     data: dict[str, Any] = {k: text(form, k).strip() for k in POLICY_FIELDS}
     data["review_date"] = data["review_date"] or None
-    policies.create_policy(session, principal, _validated(PolicyCreate, {**data, "org_unit_id": _root(session)}))
+    data["owner_id"] = policies.owner_by_email(session, text(form, "owner", 320))
+    policies.create_policy(session, principal, validated(PolicyCreate, {**data, "org_unit_id": _root(session)}))
     return "/training/policies", "Policy added; publish its first version next."
 
 
@@ -100,11 +111,28 @@ def create_page(
         target, message = CREATORS[what](form, session, principal)
     except TandemError as exc:
         discard(session)
-        values = {k: text(form, k) for k in (*COURSE_FIELDS, *PROGRAM_FIELDS)} | {
+        values = {k: text(form, k) for k in (*COURSE_FIELDS, *PROGRAM_FIELDS, "review_date", "owner")} | {
             "course_ids": texts(form, "course_ids")
         }
-        return _form(request, session, principal, what, errors=form_errors(exc), values=values)
+        first = (read_slots(form) or [Slot()])[0]
+        return _form(request, session, principal, what, errors=form_errors(exc), values=values, first_question=first)
     return redirect(target, message)
+
+
+@router.post("/training/policies/{policy_id}/review")
+def review_page(
+    policy_id: uuid.UUID, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
+) -> Response:
+    """Record a policy's review: its owner and the next review date (clears the "past review" flag)."""
+    try:
+        owner = policies.owner_by_email(session, text(form, "owner", 320))
+        data = validated(PolicyUpdate, {"owner_id": owner, "review_date": text(form, "review_date") or None})
+        policy = policies.update_policy(session, principal, policy_id, data)
+    except TandemError as exc:
+        discard(session)
+        return redirect("/training/policies", exc.message if not isinstance(exc, InvalidInput)
+                        else "; ".join(e.reason for e in exc.errors))  # fmt: skip
+    return redirect("/training/policies", f"{policy.title}: next review {policy.review_date or 'not set'}.")
 
 
 @router.post("/training/policies/{policy_id}/publish")
@@ -113,10 +141,10 @@ def publish_page(
 ) -> Response:
     """Publish the policy's next version, and ask everyone to acknowledge it when a due date is given."""
     try:
-        version = policies.publish_version(session, principal, policy_id, _validated(VersionCreate, {
+        version = policies.publish_version(session, principal, policy_id, validated(VersionCreate, {
             "summary": text(form, "summary"), "url": text(form, "url").strip()}))  # fmt: skip
         if text(form, "due_date"):
-            policies.launch_campaign(session, principal, policy_id, _validated(CampaignCreate, {
+            policies.launch_campaign(session, principal, policy_id, validated(CampaignCreate, {
                 "due_date": text(form, "due_date"), "version": version.number}))  # fmt: skip
     except TandemError as exc:
         discard(session)

@@ -65,5 +65,6 @@ def import_file(
         errors = ([{"location": e.location, "reason": e.reason} for e in exc.errors] if isinstance(exc, InvalidInput)
                   else [{"location": "file", "reason": exc.message}])  # fmt: skip
         return _page(request, 422, errors=errors, options=options)
+    note = phishing.reimport_note(summary)
     return redirect("/training/phishing", f"Imported {summary['results']} results into {summary['campaign']!r}; "
-                    f"{summary['remedial_assigned']} remedial assignments.")  # fmt: skip
+                    f"{summary['remedial_assigned']} remedial assignments{note}.")  # fmt: skip
