@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from tandem.privacy.schemas import ActivityCreate, ActivityUpdate, DpiaCreate, D
 from tests.privacy.conftest import Org, make
 
 
-def _activity(session: Session, org: Org, **extra: object) -> object:
+def _activity(session: Session, org: Org, **extra: Any) -> Any:
     data = {
         "name": f"Billing {uuid.uuid4().hex[:5]}",
         "org_unit_id": org.it,

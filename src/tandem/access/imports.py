@@ -15,6 +15,7 @@ from tandem.access.importers.rows import AccountRow, AssignmentRow, EntitlementR
 from tandem.access.models import Account, Entitlement, EntitlementStore, Identity, ImportRun, System
 from tandem.access.units import home_unit, require_in_unit
 from tandem.inventory import service as inventory
+from tandem.platform import events
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import FieldError, InvalidInput, NotFound
@@ -93,6 +94,8 @@ def apply_rows(
     repo.add_changes(session, changes)
     run.counts = {**run.counts, "changes": len(changes)}
     session.flush()
+    # Domains that act on fresh access data (vendor offboarding checks) do so in the import's transaction.
+    events.publish(IMPORTED, session, kind=kind, import_id=str(run.id))
     return run
 
 
@@ -151,6 +154,8 @@ def _identities(
     return {"rows": len(rows), "added": added, "updated": updated, "recorrelated": recorrelated}
 
 
+# Published (payload kind, import_id) after an import of identities, accounts, entitlements or assignments lands.
+IMPORTED = "access.imported"
 # A full HR export that would end more than this share of a unit's active people is almost surely partial.
 MASS_TERMINATION = 0.5
 

@@ -255,3 +255,27 @@ def import_changes(session: Session, principal: Principal, import_id: uuid.UUID,
     if run is None:
         raise NotFound("import not found")
     return repo.changes_of(session, run.id, limit)
+
+
+# Forward reach (accounts → entitlements → data stores) for incidents and vendors.
+from tandem.access.reach import (  # noqa: E402
+    account_label,
+    accounts_in_domains,
+    accounts_of_identities,
+    find_accounts,
+    last_account_import,
+    reach_of_accounts,
+)
+
+__all__ += [
+    "account_label",
+    "accounts_in_domains",
+    "accounts_of_identities",
+    "find_accounts",
+    "last_account_import",
+    "reach_of_accounts",
+]
+
+# The event an import publishes when it lands (vendors verify offboarding on it).
+IMPORTED = imports.IMPORTED
+__all__ += ["IMPORTED"]

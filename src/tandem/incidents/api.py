@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from tandem.incidents import assessment, children, playbooks, register, scope, service
+from tandem.incidents import assessment, children, evidence, followups, playbooks, register, scope, service
 from tandem.incidents import repository as repo
 from tandem.incidents.models import Obligation, Participant, Population, ScopeItem, Task
 from tandem.incidents.repository import INCIDENT_SPEC
@@ -17,6 +18,8 @@ from tandem.incidents.schemas import (
     Decision,
     EventIn,
     EventRead,
+    EvidenceRead,
+    FollowUpIn,
     IncidentCreate,
     IncidentRead,
     IncidentUpdate,
@@ -27,6 +30,7 @@ from tandem.incidents.schemas import (
     PlaybookIn,
     PopulationIn,
     PopulationRead,
+    RiskLinkRead,
     RuleIn,
     RuleRead,
     ScopeIn,
@@ -35,9 +39,12 @@ from tandem.incidents.schemas import (
     TaskRead,
     TaskUpdate,
 )
-from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.api.deps import DbSession, actor_of, get_db, requires
 from tandem.platform.api.paging import page_out, page_request
 from tandem.platform.auth.principal import Principal
+from tandem.platform.db.uow import unit_of_work
+from tandem.platform.errors import NotFound
+from tandem.platform.safety.uploads import read_limited
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 VIEW, EDIT = "incidents.view", "incidents.edit"
@@ -246,6 +253,54 @@ def get_review(incident_id: uuid.UUID, session: DbSession, principal: Principal 
     return service.get_incident(session, principal, incident_id).review
 
 
+@router.get(ONE + "/review/risks")
+def list_risk_links(incident_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return the risk treatments the review's follow-ups became."""
+    return [RiskLinkRead.model_validate(r) for r in followups.risk_links(session, principal, incident_id)]
+
+
+@router.post(ONE + "/review/risks", status_code=201, response_model=RiskLinkRead)
+def follow_up_to_risk(
+    incident_id: uuid.UUID, body: FollowUpIn, session: DbSession, principal: Principal = requires(EDIT)
+) -> Any:
+    """Turn a review follow-up into a risk treatment on an existing scenario (scenario_id) or a new one
+    (scenario_title, targeting the incident's scope); needs risk.edit too."""
+    return followups.follow_up_to_risk(session, principal, incident_id, body)
+
+
+@router.get(ONE + "/evidence")
+def list_evidence(incident_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return the incident's evidence files."""
+    return [EvidenceRead.model_validate(f) for f in evidence.files(session, principal, incident_id)]
+
+
+@router.post(ONE + "/evidence", status_code=201, response_model=EvidenceRead)
+async def upload_evidence(
+    incident_id: uuid.UUID, request: Request, file: UploadFile = File(...),
+    title: str = Form("", max_length=300), principal: Principal = requires(EDIT),
+) -> Any:  # fmt: skip
+    """Keep a file as evidence (pdf, png, jpg, txt, csv, json, docx, xlsx; size-limited, type sniffed)."""
+    data = read_limited(file.file, evidence.limit() + 1, file.filename or "upload")
+
+    def run() -> Any:
+        with unit_of_work(get_db(request), actor=actor_of(principal, request)) as session:
+            row = evidence.upload(session, principal, incident_id, data, file.filename or "upload", title)
+            return EvidenceRead.model_validate(row)
+
+    return await run_in_threadpool(run)
+
+
+@router.get(ONE + "/evidence/{file_id}/file")
+def download_evidence(
+    incident_id: uuid.UUID, file_id: uuid.UUID, request: Request, principal: Principal = requires(VIEW)
+) -> Response:
+    """Download an evidence file, always as an attachment the browser may not sniff or run (audited)."""
+    # A write transaction although this is a GET: who fetched the evidence goes to the audit chain (custody).
+    with unit_of_work(get_db(request), actor=actor_of(principal, request)) as session:
+        row, data = evidence.download(session, principal, incident_id, file_id)
+        return Response(data, media_type=row.media_type, headers=evidence.download_headers(row))
+
+
 @router.get("/register")
 def breach_register(session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """Return the breach register: every incident, notified or not, with decision, rationale and obligations."""
@@ -292,6 +347,19 @@ def save_playbook(body: PlaybookIn, session: DbSession, principal: Principal = r
     """Create or replace a unit's playbook for a type."""
     row = playbooks.save_playbook(session, principal, body)
     return {"id": str(row.id), "incident_type": row.incident_type, "name": row.name, "tasks": row.tasks}
+
+
+@router.delete("/playbooks", status_code=204)
+def reset_playbook(
+    session: DbSession,
+    org_unit_id: uuid.UUID = Query(...),
+    incident_type: str = Query(..., max_length=40),
+    principal: Principal = requires("incidents.rules"),
+) -> Response:
+    """Remove a unit's own playbook for a type (the inherited or shipped one applies again)."""
+    if not playbooks.reset_playbook(session, principal, org_unit_id, incident_type):
+        raise NotFound("this unit has no playbook of its own for this type")
+    return Response(status_code=204)
 
 
 __all__ = ["Obligation", "router"]

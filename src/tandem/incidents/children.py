@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tandem.incidents import actions, assessment, breach
 from tandem.incidents import repository as repo
+from tandem.incidents.access_scope import ACCESS_KINDS, access_label
 from tandem.incidents.common import check
 from tandem.incidents.models import Incident, Participant, Population, ScopeItem, Task
 from tandem.incidents.schemas import ParticipantIn, PopulationIn, ScopeIn, TaskIn, TaskUpdate
@@ -84,25 +85,30 @@ def update_task(
 
 
 def add_scope(session: Session, principal: Principal | None, incident_id: uuid.UUID, data: ScopeIn) -> ScopeItem:
-    """Link an inventory object the incident touched."""
+    """Link an inventory object, or an access account or person, the incident touched."""
     incident = _editable(session, principal, incident_id)
-    try:
-        kind = inventory.kind_of(data.kind)
-        obj = inventory.get_record(session, principal, kind, data.id)
-    except (KeyError, NotFound):
-        raise InvalidInput.one("body.id", f"no visible {data.kind} with this id in the inventory") from None
+    entity: str
+    if data.kind in ACCESS_KINDS:
+        entity, label = data.kind, access_label(session, principal, data.kind, data.id)
+    else:
+        try:
+            kind = inventory.kind_of(data.kind)
+            obj = inventory.get_record(session, principal, kind, data.id)
+        except (KeyError, NotFound):
+            raise InvalidInput.one("body.id", f"no visible {data.kind} with this id in the inventory") from None
+        entity, label = kind.entity, inventory.label_of(kind, obj)
     if any(s.object_id == data.id for s in repo.children(session, ScopeItem, incident.id)):
         raise InvalidInput.one("body.id", "already in the incident's scope")
     row = ScopeItem(
         incident_id=incident.id,
-        object_kind=kind.entity,
+        object_kind=entity,
         object_id=data.id,
-        label=inventory.label_of(kind, obj),
+        label=label[:300],
         how=data.how,
         notes=data.notes,
     )
     session.add(row)
-    record(session, incident, "scope", f"Scope: {row.label} ({kind.entity}, {data.how})", principal)
+    record(session, incident, "scope", f"Scope: {row.label} ({entity}, {data.how})", principal)
     return row
 
 

@@ -1,16 +1,18 @@
-"""`tandem incidents`: list, open, show, assess, obligations, register."""
+"""`tandem incidents`: list, open, show, assess, obligations, register, proposal, evidence, follow-up."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from tandem.incidents import assessment, register, service
+from tandem.incidents import assessment, followups, register, scope, service
+from tandem.incidents import evidence as evidence_files
 from tandem.incidents.repository import INCIDENT_SPEC
-from tandem.incidents.schemas import IncidentCreate
+from tandem.incidents.schemas import FollowUpIn, IncidentCreate
 from tandem.incidents.vocab import TYPES
 from tandem.platform.auth import service as auth_service
 from tandem.platform.auth.principal import CONSOLE
@@ -18,6 +20,7 @@ from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import InvalidInput, NotFound
+from tandem.platform.safety.uploads import read_limited
 
 app = typer.Typer(help="Incidents, breach assessment and notification clocks.", no_args_is_help=True)
 COLUMNS = ["id", "title", "type", "severity", "status", "discovered_at", "next_deadline"]
@@ -143,3 +146,50 @@ def register_cmd(fmt: Format = format_option()) -> None:
         fmt,
         "Breach register",
     )
+
+
+@app.command()
+def proposal(ref: str = typer.Argument(..., help="Incident id or exact title"), fmt: Format = format_option()) -> None:
+    """List the data stores the incident's scope could reach (inventory graph and access governance)."""
+    with cli_uow(readonly=True) as session:
+        incident = _find(session, ref)
+        rows = [
+            {**p, "via": "; ".join(p["via"]), "access": ", ".join(p.get("access", [])),
+             "data_categories": ", ".join(p["data_categories"])}
+            for p in scope.propose(session, CONSOLE, incident)
+        ]  # fmt: skip
+        title = incident.title
+    emit(rows, ["name", "in_scope", "access", "data_categories", "record_count", "via"], fmt, f"Reach of {title}")
+
+
+@app.command()
+def evidence(
+    ref: str = typer.Argument(..., help="Incident id or exact title"),
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="File to keep as evidence"),
+    title: str = typer.Option("", help="Title shown on the incident (default: the file name)"),
+) -> None:
+    """Keep a file as evidence of an incident (size-limited, type sniffed, on the timeline)."""
+    with path.open("rb") as fh:
+        data = read_limited(fh, evidence_files.limit() + 1, str(path))
+    with cli_uow() as session:
+        row = evidence_files.upload(session, CONSOLE, _find(session, ref).id, data, path.name, title)
+        digest = row.sha256
+    say(f"kept {path.name} (SHA-256 {digest})")
+
+
+@app.command("follow-up")
+def follow_up(
+    ref: str = typer.Argument(..., help="Incident id or exact title"),
+    title: str = typer.Option(..., "--title", help="The risk treatment to add"),
+    scenario: str | None = typer.Option(None, "--scenario", help="Existing risk scenario id"),
+    new_scenario: str = typer.Option("", "--new-scenario", help="Title of a new scenario (targets the scope)"),
+    kind: str = typer.Option("mitigate", "--kind", help="mitigate, transfer, avoid or accept"),
+) -> None:
+    """Turn a post-incident review follow-up into a risk treatment, linked back to the incident."""
+    with cli_uow() as session:
+        incident = _find(session, ref)
+        data = service.validate(FollowUpIn, {"title": title, "kind": kind, "scenario_id": scenario,
+                                             "scenario_title": new_scenario})  # fmt: skip
+        link = followups.follow_up_to_risk(session, CONSOLE, incident.id, data)
+        out = f"treatment {link.treatment_id} on scenario {link.scenario_id} ({link.scenario_title})"
+    say(f"added {out}")

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tandem.incidents import children, review, service
+from tandem.incidents import access_scope, children, followups, review, service
 from tandem.incidents import repository as repo
 from tandem.incidents.models import Event, Task
 from tandem.incidents.schemas import (
     Decision,
+    FollowUpIn,
     IncidentCreate,
     IncidentUpdate,
     ObligationUpdate,
@@ -22,7 +23,7 @@ from tandem.incidents.schemas import (
 )
 from tandem.inventory import service as inventory
 from tandem.platform.db.types import utcnow
-from tandem.platform.errors import NotFound
+from tandem.platform.errors import InvalidInput, NotFound
 
 PATIENT = ["name", "email", "phi"]
 # (data set, jurisdiction, people, elements held together) — the patient-portal export has SSNs on some rows.
@@ -51,6 +52,15 @@ def _scope(session: Session, incident_id: Any, ref: str, how: str) -> None:
     except NotFound:
         return  # the demo inventory may not hold every record
     children.add_scope(session, None, incident_id, ScopeIn(kind=kind.entity, id=obj.id, how=how))
+
+
+def _access_scope(session: Session, incident_id: Any, ref: str) -> None:
+    try:
+        found = access_scope.resolve_ref(session, None, ref)
+    except InvalidInput:
+        return  # the demo access data may not hold the account
+    if found is not None:
+        children.add_scope(session, None, incident_id, ScopeIn(kind=found[0], id=found[1], how="compromised"))
 
 
 def _people(session: Session, incident_id: Any) -> None:
@@ -124,8 +134,9 @@ def _ransomware(session: Session, org: Any) -> None:
             type="ransomware",
             severity="high",
             priority="high",
-            description="LockBit-style encryption of the radiology file server after a phished VPN credential; "
-            "restored from offline backups, no exfiltration found in the egress logs.",
+            description="LockBit-style encryption of the radiology file server after a phished VPN credential of a "
+            "stale domain-admin account (jsmith.old); restored from offline backups, no exfiltration found in the "
+            "egress logs.",
             discovered_at=start,
             aware_at=start + dt.timedelta(hours=3),
             org_unit_id=org.units["Clinical"].id,
@@ -133,6 +144,7 @@ def _ransomware(session: Session, org: Any) -> None:
     )
     _people(session, incident.id)
     _scope(session, incident.id, "data_store:PACS image store", "affected")
+    _access_scope(session, incident.id, "account:ad/jsmith.old")  # the proposal shows what its groups reach
     service.update_incident(
         session,
         None,
@@ -160,6 +172,10 @@ def _ransomware(session: Session, org: Any) -> None:
         task.status, task.done_at = "done", start + dt.timedelta(days=2)
     for status in ("triage", "active", "contained", "stable", "closed"):
         service.update_incident(session, None, incident.id, IncidentUpdate(status=status))
+        if status == "stable":
+            followups.follow_up_to_risk(session, None, incident.id, FollowUpIn(
+                title="Disable privileged accounts unused for 90 days; MFA on every VPN login",
+                scenario_title="Ransomware through a stale privileged account"))  # fmt: skip
     _historic(session, incident, start)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.incidents import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.incidents import api, cli, web
+from tandem.incidents import api, cli, web, web_more
+from tandem.incidents import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.incidents import jobs as _jobs  # noqa: F401 - registers incidents.alert_overdue
 from tandem.incidents.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
@@ -18,11 +19,12 @@ MANIFEST = Manifest(
     name="incidents",
     api_routers=[api.router],
     cli=cli.app,
-    web_routers=[web.router],
+    web_routers=[web_more.router, web.router],  # web_more first: /incidents/playbooks before /incidents/{id}
     nav=[
         NavItem("Incidents", "/incidents", "incidents.view", SECTION),
         NavItem("Breach register", "/incidents/register", "incidents.view", SECTION),
         NavItem("Notification rules", "/incidents/rules", "incidents.view", SECTION),
+        NavItem("Playbooks", "/incidents/playbooks", "incidents.view", SECTION),
     ],
     migrations=HERE / "migrations" / "versions",
     templates=HERE / "templates",

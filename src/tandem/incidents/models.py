@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, TimestampMixin
@@ -184,3 +184,34 @@ class BreachRule(IdMixin, TimestampMixin, Base):
     origin: Mapped[str] = mapped_column(String(16), default="shipped")  # shipped | custom
 
     __table_args__ = (UniqueConstraint("key", "version", name="uq_incidents_breach_rules_key_version"),)
+
+
+class RiskLink(IdMixin, TimestampMixin, Base):
+    """A review follow-up that became a risk treatment, on an existing risk scenario or one opened for it."""
+
+    __tablename__ = "incidents_risk_links"
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(INCIDENT_FK, ondelete="CASCADE"), index=True)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("incidents_tasks.id", ondelete="SET NULL"), nullable=True
+    )
+    # Risk rows live in the risk domain's branch; the ids are kept (not foreign keys) so either side can go.
+    scenario_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    treatment_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    scenario_title: Mapped[str] = mapped_column(String(300), default="")
+    new_scenario: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EvidenceFile(IdMixin, TimestampMixin, Base):
+    """A file kept as incident evidence (logs, screenshots, ransom note), stored by SHA-256 and served inert."""
+
+    __tablename__ = "incidents_evidence_files"
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(INCIDENT_FK, ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    file_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(200), default="")

@@ -80,6 +80,7 @@ def _task_errors(tasks: list[dict[str, Any]]) -> list[FieldError]:
             errors.append(FieldError(f"body.tasks.{n}.due_hours", "must be whole hours from 0 to 8760"))
         if set(item) - {"title", "role", "due_hours"}:
             errors.append(FieldError(f"body.tasks.{n}", "only title, role and due_hours are allowed"))
+
     return errors
 
 
@@ -110,3 +111,37 @@ def catalogue(session: Session, unit_id: uuid.UUID) -> list[dict[str, Any]]:
         origin, tasks = effective(session, unit_id, key)
         out.append({"type": key, "label": label, "origin": origin, "tasks": tasks})
     return out
+
+
+def parse_lines(raw: str) -> list[dict[str, Any]]:
+    """Return task templates from one "title | role | due hours" line each (role and hours optional).
+
+    Hours that are not whole numbers are kept as text so the playbook's validation names the line."""
+    tasks: list[dict[str, Any]] = []
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        item: dict[str, Any] = {"title": parts[0], "role": parts[1] if len(parts) > 1 else ""}
+        if len(parts) > 2 and parts[2]:
+            item["due_hours"] = int(parts[2]) if parts[2].isdigit() else parts[2]
+        if len(parts) > 3:
+            item["extra"] = parts[3:]
+        tasks.append(item)
+    return tasks
+
+
+def as_lines(tasks: list[dict[str, Any]]) -> str:
+    """Return task templates as the editable "title | role | due hours" lines."""
+    return "\n".join(f"{t['title']} | {t.get('role', '')} | {t.get('due_hours', 24)}" for t in tasks)
+
+
+def reset_playbook(session: Session, principal: Principal | None, unit_id: uuid.UUID, incident_type: str) -> bool:
+    """Remove a unit's own playbook for a type (the parent's or the shipped default applies again)."""
+    require_in_unit(session, principal, unit_id, actions.RULES.name, "body.org_unit_id")
+    row = repo.playbook_for(session, [unit_id], incident_type)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

@@ -187,7 +187,7 @@ class EventRead(_Out):
 
 
 class ScopeIn(_In):
-    kind: Literal["asset", "application", "vendor", "data_store", "person"]
+    kind: Literal["asset", "application", "vendor", "data_store", "person", "account", "identity"]
     id: uuid.UUID
     how: Literal["affected", "compromised", "reachable"] = "affected"
     notes: Text = ""
@@ -276,3 +276,38 @@ class RuleRead(_Out):
     enabled: bool
     origin: str
     updated_at: dt.datetime
+
+
+class FollowUpIn(_In):
+    """A review follow-up to carry into the risk register: a treatment on a scenario, existing or new."""
+
+    title: Title
+    description: Text = ""
+    kind: Literal["mitigate", "transfer", "avoid", "accept"] = "mitigate"
+    scenario_id: uuid.UUID | None = None
+    scenario_title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    task_id: uuid.UUID | None = None
+
+
+class RiskLinkRead(_Out):
+    id: uuid.UUID
+    incident_id: uuid.UUID
+    task_id: uuid.UUID | None
+    scenario_id: uuid.UUID
+    treatment_id: uuid.UUID
+    title: str
+    scenario_title: str
+    new_scenario: bool
+    created_at: dt.datetime
+
+
+class EvidenceRead(_Out):
+    id: uuid.UUID
+    incident_id: uuid.UUID
+    title: str
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    created_at: dt.datetime

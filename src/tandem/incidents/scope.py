@@ -1,5 +1,6 @@
-"""Scope proposal: from the compromised objects through the inventory graph to the data stores they could reach,
-with data categories, record counts and the element combinations discovery saw together."""
+"""Scope proposal: from the compromised objects through the inventory graph, and through access governance (the
+entitlements of a compromised account, a person's accounts, a vendor's accounts), to the data stores they could
+reach, with data categories, record counts and the element combinations discovery saw together."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.data import service as data
+from tandem.incidents import access_scope
 from tandem.incidents import repository as repo
+from tandem.incidents.access_scope import ACCESS_KINDS
 from tandem.incidents.breach.vocab import DISCOVERY_ELEMENTS
 from tandem.incidents.models import Incident, ScopeItem
 from tandem.inventory import service as inventory
@@ -83,9 +86,15 @@ def propose(session: Session, principal: Principal, incident: Incident) -> list[
     found: dict[uuid.UUID, dict[str, Any]] = {}
     for item in repo.children(session, ScopeItem, incident.id):
         starts: dict[uuid.UUID, list[str]] = {item.object_id: []} if item.object_kind == "data_store" else {}
-        for store_id, path in {**starts, **reachable_stores(session, principal, item.object_id)}.items():
-            entry = found.setdefault(store_id, {"data_store_id": str(store_id), "via": []})
+        graph = {} if item.object_kind in ACCESS_KINDS else reachable_stores(session, principal, item.object_id)
+        for store_id, path in {**starts, **graph}.items():
+            entry = found.setdefault(store_id, {"data_store_id": str(store_id), "via": [], "access": []})
             entry["via"].append(" → ".join([item.label, *path]) if path else f"{item.label} (in scope)")
+        for store_id, words, permission in access_scope.reach(session, principal, item):
+            entry = found.setdefault(store_id, {"data_store_id": str(store_id), "via": [], "access": []})
+            entry["via"].append(words)
+            if permission not in entry["access"]:
+                entry["access"].append(permission)
     in_scope = {s.object_id for s in repo.children(session, ScopeItem, incident.id)}
     out = []
     for store_id, entry in found.items():

@@ -44,12 +44,13 @@ EVENT_KINDS = (
     "participant",
     "note",
     "review",
+    "evidence",
 )
 TASK_STATUSES = ("open", "done", "cancelled")
 OBLIGATION_STATUSES = ("open", "sent", "waived", "withdrawn")
 DECISIONS = ("pending", "notify", "not_notify")
 BREACH_TYPES = ("confidentiality", "integrity", "availability")
-SCOPE_KINDS = ("asset", "application", "vendor", "data_store", "person")
+SCOPE_KINDS = ("asset", "application", "vendor", "data_store", "person", "account", "identity")
 
 
 def _t(title: str, role: str, hours: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from tandem.incidents import assessment, breach, children, playbooks, register, scope, service
+from tandem.incidents import access_scope, assessment, breach, children, playbooks, register, scope, service, web_more
 from tandem.incidents import repository as repo
 from tandem.incidents.models import Participant, Population, ScopeItem, Task
 from tandem.incidents.schemas import (
@@ -219,6 +219,7 @@ def workspace(
         sectors=breach.vocab.SECTORS,
         can_edit=principal.can_anywhere(EDIT),
         can_decide=principal.can_anywhere("incidents.decide"),
+        **web_more.workspace_extras(session, principal, i),
     )
 
 
@@ -380,15 +381,18 @@ def participant_page(
 def scope_page(
     incident_id: uuid.UUID, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
 ) -> Response:
-    """Put an inventory object in scope by reference (kind:name) or id."""
+    """Put an inventory object (kind:name) or an access account or person (account:…, identity:…) in scope."""
 
     def run() -> None:
         ref = text(form, "ref", 300).strip()
-        try:
-            kind, obj = inventory.resolve_ref(session, principal, ref)
-        except NotFound as exc:
-            raise InvalidInput.one("body.ref", exc.message) from None
-        data = {"kind": kind.entity, "id": obj.id, "how": text(form, "how", 16) or "affected"}
+        found = access_scope.resolve_ref(session, principal, ref)
+        if found is None:
+            try:
+                kind, obj = inventory.resolve_ref(session, principal, ref)
+            except NotFound as exc:
+                raise InvalidInput.one("body.ref", exc.message) from None
+            found = (kind.entity, obj.id)
+        data = {"kind": found[0], "id": found[1], "how": text(form, "how", 16) or "affected"}
         children.add_scope(session, principal, incident_id, _valid(ScopeIn, data))
 
     return _act(session, _back(incident_id, "scope"), "Added to the scope.", run)

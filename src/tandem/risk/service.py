@@ -17,9 +17,17 @@ from tandem.risk import repository as repo
 from tandem.risk.common import check, require_in_unit
 from tandem.risk.fair import FairInputError, what_if
 from tandem.risk.matrix import level_of, matrix_data
-from tandem.risk.models import Scenario, TaxonomyTerm
+from tandem.risk.models import Scenario, TaxonomyTerm, Treatment
 from tandem.risk.repository import RiskRepository
-from tandem.risk.schemas import ScenarioCreate, ScenarioRead, ScenarioUpdate, TargetRef, TermCreate
+from tandem.risk.schemas import (
+    Acceptance,
+    ScenarioCreate,
+    ScenarioRead,
+    ScenarioUpdate,
+    TargetRef,
+    TermCreate,
+    TreatmentCreate,
+)
 from tandem.risk.vocab import DEFAULT_TAXONOMY
 
 __all__ = ["create_scenario", "delete_scenario", "get_scenario", "list_scenarios", "to_read", "update_scenario"]
@@ -218,3 +226,21 @@ def what_if_effects(
     treatments = {key: inputs.to_treatment(effect) for key, _, effect in effects}
     result = what_if(scenarios, treatments, max(cost, 1.0), years=years, seed=seed)
     return result.ale_reduction, result.reduction_p5, result.reduction_p95
+
+
+# Treatments belong to the service other domains use (incident follow-ups, unfunded strategy risks). treatments.py
+# builds on this module, so it is imported when called.
+def create_treatment(session: Session, principal: Principal | None, data: TreatmentCreate) -> Treatment:
+    """Add a treatment to a scenario (see treatments.create_treatment)."""
+    from tandem.risk import treatments
+
+    return treatments.create_treatment(session, principal, data)
+
+
+def accept(
+    session: Session, principal: Principal | None, treatment_id: uuid.UUID, data: Acceptance, who: str
+) -> Treatment:
+    """Record a risk acceptance on an 'accept' treatment (see treatments.accept)."""
+    from tandem.risk import treatments
+
+    return treatments.accept(session, principal, treatment_id, data, who)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import Conflict, InvalidInput, NotFound
 from tandem.risk import service as risk_service
-from tandem.risk import treatments
 from tandem.risk.schemas import Acceptance, TreatmentCreate
 from tandem.strategy import actions, decisions, planning
 from tandem.strategy.common import check
@@ -49,12 +48,12 @@ def accept_unfunded(
     accepted = []
     for item in items:
         for sid, title in zip(item["scenario_ids"], item["scenario_titles"], strict=True):
-            treatment = treatments.create_treatment(session, principal, TreatmentCreate(
+            treatment = risk_service.create_treatment(session, principal, TreatmentCreate(
                 scenario_id=sid, kind="accept", title=f"Accepted because not funded: {item['title']}"[:300],
                 description=f"Plan “{plan.name}” did not fund it: {'; '.join(item['reasons'])}"[:20_000],
                 initiatives=[item["title"][:200]]))  # fmt: skip
             try:
-                treatments.accept(session, principal, treatment.id, Acceptance(reason=data.reason, until=data.until),
+                risk_service.accept(session, principal, treatment.id, Acceptance(reason=data.reason, until=data.until),
                                   who)  # fmt: skip
             except Conflict:
                 continue

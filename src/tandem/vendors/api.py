@@ -37,7 +37,7 @@ from tandem.vendors.schemas import (
     TierOverride,
 )
 from tandem.vendors.settings import get_vendors_settings
-from tandem.vendors.views import overview_json, portfolio_json, profile_json
+from tandem.vendors.views import access_json, overview_json, portfolio_json, profile_json
 
 router = APIRouter(prefix="/api/v1/vendors", tags=["vendors"])
 VIEW, EDIT, ASSESS, IMPORT = "vendors.view", "vendors.edit", "vendors.assess", "vendors.import"
@@ -176,6 +176,18 @@ def delete_finding(finding_id: uuid.UUID, session: DbSession, principal: Princip
 def overview(vendor_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """Return one vendor with both lenses: spend and contracts; reach, tier factors, flags, residual rating."""
     return overview_json(service.vendor_overview(session, principal, vendor_id))
+
+
+@router.get("/access/{vendor_id}")
+def vendor_access(vendor_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return the vendor's accounts (matched by its e-mail domains) and the data stores they reach, with paths."""
+    return access_json(service.vendor_access(session, principal, vendor_id))
+
+
+@router.post("/offboarding/verify")
+def verify_offboarding(session: DbSession, principal: Principal = requires(ASSESS)) -> Any:
+    """Check offboarded vendors against the latest access import; accounts still enabled become a finding."""
+    return [{**r, "vendor_id": str(r["vendor_id"])} for r in service.verify_offboarding(session, principal)]
 
 
 @router.put("/profiles/{vendor_id}")

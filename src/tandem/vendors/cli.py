@@ -1,4 +1,5 @@
-"""`tandem vendors`: list, show, renewals, import (contracts), import-questionnaire, assess."""
+"""`tandem vendors`: list, show, access, renewals, import (contracts), import-questionnaire, assess,
+verify-offboarding."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tandem.platform.safety.uploads import read_limited
 from tandem.vendors import assessments, imports, service, spend
 from tandem.vendors.schemas import AssessmentCreate
 from tandem.vendors.settings import get_vendors_settings
-from tandem.vendors.views import overview_json
+from tandem.vendors.views import access_json, overview_json
 
 app = typer.Typer(help="Vendors: contracts, spend, renewals and third-party risk.", no_args_is_help=True)
 
@@ -124,3 +125,26 @@ def assess(
     base = get_vendors_settings().public_url.rstrip("/")
     say(f"assessment {info[0]}: {info[1]} ({info[2]} questions) for {found.name}, link valid until {info[3]:%Y-%m-%d}")
     say(f"vendor link (shown once): {base}{path}")
+
+
+@app.command("access")
+def access_cmd(
+    vendor: str = typer.Argument(..., help="Vendor id or exact name"), fmt: Format = format_option()
+) -> None:
+    """List the data stores the vendor's accounts reach (access governance), with the entitlement path."""
+    with cli_uow(readonly=True) as session:
+        found = service.find_vendor(session, CONSOLE, vendor)
+        data = access_json(service.vendor_access(session, CONSOLE, found.id))
+        name = found.name
+    rows = [{**r, "path": " > ".join(r["path"]), "data_categories": ", ".join(r["data_categories"])}
+            for r in data["paths"]]  # fmt: skip
+    emit(rows, ["account", "account_status", "path", "store", "access", "data_categories"], fmt, f"Access of {name}")
+
+
+@app.command("verify-offboarding")
+def verify_offboarding_cmd(fmt: Format = format_option()) -> None:
+    """Check offboarded vendors against the latest access import (enabled accounts become findings)."""
+    with cli_uow() as session:
+        rows = [{**r, "vendor_id": str(r["vendor_id"]), "accounts": ", ".join(r["accounts"])}
+                for r in service.verify_offboarding(session, CONSOLE)]  # fmt: skip
+    emit(rows, ["vendor", "state", "accounts"], fmt, "Vendor offboarding")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tandem.inventory import service as inventory
 from tandem.platform.errors import NotFound
-from tandem.vendors import assessments, contracts, records
+from tandem.vendors import access_reach, assessments, contracts, records
 from tandem.vendors import repository as repo
 from tandem.vendors.common import VENDORS
 from tandem.vendors.demo_data import AGREEMENTS, CONTRACTS, EPIC_NA, EPIC_NO, EXTRA_VENDORS, PROFILES
@@ -68,6 +68,7 @@ def load_demo(session: Session, org: Any) -> None:
         if name in vendors:
             records.update_profile(session, None, vendors[name].id, ProfileUpdate(**fields))
     _assessments(session, vendors)
+    access_reach.verify_offboarding(session, None)  # ended contracts against the access demo's import
 
 
 def _assessments(session: Session, vendors: dict[str, Any]) -> None:

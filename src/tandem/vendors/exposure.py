@@ -15,6 +15,7 @@ from tandem.inventory.vocab import DATA_CATEGORIES
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import NotFound
 from tandem.vendors import repository as repo
+from tandem.vendors.access_reach import access_view
 from tandem.vendors.common import APPS, STORES
 from tandem.vendors.contracts import ended, offboarding_done
 from tandem.vendors.engine import flags as rules
@@ -31,6 +32,7 @@ class Reach:
 
     stores: list[dict[str, Any]] = field(default_factory=list)
     apps: list[Any] = field(default_factory=list)
+    access: dict[str, Any] = field(default_factory=dict)  # the vendor's accounts and what they reach (access_reach)
 
     @property
     def categories(self) -> set[str]:
@@ -53,7 +55,8 @@ class Reach:
 
 
 def reach_of(session: Session, principal: Principal | None, vendor: Any) -> Reach:
-    """Return the stores the vendor can access directly, hosts, or reaches through the applications it provides."""
+    """Return the stores the vendor can access directly, hosts, reaches through the applications it provides, or
+    reaches through its accounts' entitlements (access governance)."""
     out = Reach()
     stores: dict[uuid.UUID, dict[str, Any]] = {}
     app_ids: dict[uuid.UUID, Any] = {a.id: a for a in repo.applications_of(session, principal, vendor.id)}
@@ -70,6 +73,12 @@ def reach_of(session: Session, principal: Principal | None, vendor: Any) -> Reac
         for rel in inventory.relations_of(session, principal, app.id):
             if rel.type == "stores_data_in" and rel.source_id == app.id:
                 _add_store(session, principal, stores, rel.target_id, f"through {app.name}")
+    out.access = access_view(session, principal, vendor)
+    for entry in out.access["stores"]:
+        accounts = ", ".join(entry["accounts"][:3]) + (" …" if len(entry["accounts"]) > 3 else "")
+        _add_store(
+            session, principal, stores, entry["data_store_id"], f"accounts {accounts} ({'/'.join(entry['access'])})"
+        )
     out.stores = sorted(stores.values(), key=lambda s: s["store"].name)
     out.apps = sorted(app_ids.values(), key=lambda a: a.name)
     return out

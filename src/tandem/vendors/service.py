@@ -14,13 +14,34 @@ from tandem.inventory import service as inventory
 from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import NotFound
-from tandem.vendors import actions, contracts, documents, exposure, spend
+from tandem.vendors import access_reach, actions, contracts, documents, exposure, spend
 from tandem.vendors import repository as repo
 from tandem.vendors.assessments import to_read as assessment_read
 from tandem.vendors.common import APPS, PEOPLE, find_vendor, get_vendor
 
-__all__ = ["find_vendor", "portfolio", "residual_rating", "upcoming_renewals", "vendor_overview"]
+__all__ = [
+    "access_view",
+    "find_vendor",
+    "portfolio",
+    "residual_rating",
+    "upcoming_renewals",
+    "vendor_access",
+    "vendor_accounts",
+    "vendor_overview",
+    "verify_offboarding",
+]
 upcoming_renewals = spend.upcoming_renewals
+access_view, vendor_accounts, verify_offboarding = (
+    access_reach.access_view,
+    access_reach.vendor_accounts,
+    access_reach.verify_offboarding,
+)
+
+
+def vendor_access(session: Session, principal: Principal, vendor_id: uuid.UUID) -> dict[str, Any]:
+    """Return a visible vendor's accounts (by its e-mail domains) and the data stores they reach, with paths."""
+    require(session, principal, actions.VIEW.name)
+    return access_reach.access_view(session, principal, get_vendor(session, principal, vendor_id))
 
 
 def vendor_overview(

@@ -39,6 +39,7 @@ def overview_json(o: dict[str, Any]) -> dict[str, Any]:
             for s in o["reach"].stores
         ],
         "applications": [{"id": str(a.id), "name": a.name} for a in o["reach"].apps],
+        "access": access_json(o["reach"].access),
         "profile": profile_json(o["profile"]),
         "tier": o["tier"],
         "computed_tier": o["computed"].tier,
@@ -65,3 +66,16 @@ def portfolio_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "flags": [flag_json(f) for f in r["flags"]], "data_stores": r["stores"],
              "next_deadline": r["next_deadline"].isoformat() if r["next_deadline"] else None}
             for r in rows]  # fmt: skip
+
+
+def access_json(view: dict[str, Any]) -> dict[str, Any]:
+    """Return a vendor's access-governance reach (accounts, paths, stores) as JSON."""
+    if not view:
+        return {"domains": [], "accounts": [], "paths": [], "stores": []}
+    ids = ("id", "account_id", "identity_id", "data_store_id")
+    return {
+        "domains": view["domains"],
+        "accounts": [{k: (str(v) if k == "id" else v) for k, v in a.items()} for a in view["accounts"]],
+        "paths": [{k: (str(v) if k in ids and v is not None else v) for k, v in r.items()} for r in view["rows"]],
+        "stores": [{**s, "data_store_id": str(s["data_store_id"])} for s in view["stores"]],
+    }

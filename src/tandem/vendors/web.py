@@ -31,7 +31,7 @@ from tandem.vendors.vocab import (
 )
 
 router = APIRouter(include_in_schema=False)
-VIEW, IMPORT = "vendors.view", "vendors.import"
+VIEW, IMPORT, ASSESS = "vendors.view", "vendors.import", "vendors.assess"
 
 
 @router.get("/vendors")
@@ -150,3 +150,16 @@ def vendor_view(
                          "agreement_statuses": AGREEMENT_STATUSES, "legal_roles": LEGAL_ROLES,
                          "mechanisms": TRANSFER_MECHANISMS, "network": NETWORK_ACCESS, "tiers": TIERS,
                          "document_kinds": DOCUMENT_KINDS})  # fmt: skip
+
+
+@router.post("/vendors/offboarding/verify")
+def verify_offboarding_page(session: DbSession, principal: Principal = requires(ASSESS)) -> Response:
+    """Check offboarded vendors against the latest access import; enabled accounts become findings."""
+    try:
+        rows = service.verify_offboarding(session, principal)
+    except TandemError as exc:
+        discard(session)
+        return redirect("/vendors", exc.message[:190])
+    counts = {s: sum(r["state"] == s for r in rows) for s in ("still active", "verified", "waiting")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no offboarded vendor"
+    return redirect("/vendors", f"Offboarding checked against the latest access import: {summary}.")

@@ -46,7 +46,7 @@ def fact_pairs(draw: st.DrawFn) -> tuple[Facts, Facts]:
     base = Facts(discovered_at=start, populations=pops, **known, **flags)  # type: ignore[arg-type]
     extra = tuple(draw(st.lists(populations, max_size=3)))
     compromised = tuple(dataclasses.replace(p, key_compromised=True) if draw(st.booleans()) else p for p in pops)
-    more = dataclasses.replace(base, populations=compromised + extra, **full)
+    more = dataclasses.replace(base, populations=compromised + extra, **full)  # type: ignore[arg-type]
     return base, more
 
 
