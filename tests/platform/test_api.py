@@ -62,6 +62,25 @@ def test_cursor_paging_walks_every_item_once(live: Live) -> None:
     assert seen == sorted(seen) and len(seen) == len(set(seen)) == 7
 
 
+def test_cursor_paging_by_timestamp(live: Live) -> None:
+    """Lists sorted by a time (the default of many) page on: the cursor's time is read back as a time."""
+    with live.client("admin") as client:
+        for i in range(5):
+            client.post("/api/v1/auth/org-units", json={"name": f"ts-{i}", "parent_id": str(live.units["it"])})
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 2, "sort": "-created_at", "q": "ts-"}
+            if cursor:
+                params["cursor"] = cursor
+            response = client.get("/api/v1/auth/org-units", params=params)
+            assert response.status_code == 200, response.text
+            seen += [i["name"] for i in response.json()["items"]]
+            cursor = response.json()["next_cursor"]
+            if cursor is None:
+                break
+    assert len(seen) == len(set(seen)) == 5
+
+
 def test_descending_sort_and_bad_list_parameters(live: Live) -> None:
     with live.client("admin") as client:
         names = [i["name"] for i in client.get("/api/v1/auth/org-units", params={"sort": "-name"}).json()["items"]]

@@ -14,6 +14,7 @@ from tandem.reporting.homes import api as homes_api
 from tandem.reporting.homes import web as homes_web
 from tandem.reporting.homes.panels import PANELS
 from tandem.reporting.watch import api as watch_api
+from tandem.reporting.watch import jobs as _watch_jobs  # noqa: F401 - registers reporting.fetch_watch
 from tandem.reporting.watch import web as watch_web
 
 HERE = Path(__file__).parent

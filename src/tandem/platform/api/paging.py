@@ -1,4 +1,8 @@
-"""The list convention in the REST API: ?limit, ?cursor, ?sort, ?q and declared filters."""
+"""The list convention in the REST API: ?limit, ?cursor, ?sort, ?q and declared filters.
+
+Every list that answers a PageOut (items + next_cursor) also answers ?export=csv|json with the whole list as a file;
+platform/api/export.py does that around the route, so list routes need nothing for it.
+"""
 
 from __future__ import annotations
 

@@ -129,6 +129,8 @@ def _coerce(col: Any, value: Any) -> Any:
     try:
         if kind is dt.datetime:
             return dt.datetime.fromisoformat(value)
+        if kind is dt.date:
+            return dt.date.fromisoformat(value)
         if kind is uuid.UUID:
             return uuid.UUID(value)
         if kind in (int, float):

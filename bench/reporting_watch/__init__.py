@@ -1,0 +1,1 @@
+"""Benchmark of the watch feed parsers and matcher."""
