@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 import tandem
 from tandem.domains import load_manifests
-from tandem.platform.api import export, openapi, problems
+from tandem.platform.api import accesslog, export, openapi, problems
 from tandem.platform.api.middleware import SecurityMiddleware
 from tandem.platform.audit import writer as _audit_writer  # noqa: F401 - installs the audit session hooks
 from tandem.platform.config import Settings, get_settings
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.trusted_proxies = {p.strip() for p in settings.trusted_proxies.split(",") if p.strip()}
     problems.install(app)
     openapi.install(app)
+    accesslog.install()
     for manifest in manifests:
         for router in manifest.api_routers + manifest.web_routers:
             app.include_router(router)

@@ -139,7 +139,7 @@ def _with_format_flags(args: list[str]) -> list[str]:
 
 
 # Platform commands that touch no domain code: they start without importing any domain.
-PLATFORM_ONLY = {"init", "db", "users", "audit"}
+PLATFORM_ONLY = {"init", "db", "users", "audit", "tokens", "jobs"}
 
 
 def _load_for(args: list[str]) -> None:

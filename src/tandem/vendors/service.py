@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tandem.inventory import service as inventory
 from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
+from tandem.platform.db.memo import session_memo, who
 from tandem.platform.errors import NotFound
 from tandem.vendors import access_reach, actions, contracts, documents, exposure, spend
 from tandem.vendors import repository as repo
@@ -113,9 +114,15 @@ def _spend(rows: list[Any], today: dt.date) -> dict[str, float]:
 
 
 def portfolio(session: Session, principal: Principal, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Return every visible vendor with its yearly spend, tier, residual rating, flags and next notice deadline."""
+    """Return every visible vendor with its yearly spend, tier, residual rating, flags and next notice deadline
+    (computed once per session until it writes: the CISO home shows it in two panels)."""
     require(session, principal, actions.VIEW.name)
     today = today or dt.date.today()
+    return session_memo(session, ("vendors.portfolio", who(principal), today),
+                        lambda: _portfolio(session, principal, today))  # fmt: skip
+
+
+def _portfolio(session: Session, principal: Principal, today: dt.date) -> list[dict[str, Any]]:
     vendors = repo.visible_vendors(session, principal)
     units = set(_units(session, principal))
     by_vendor = repo.contracts_of(session, [v.id for v in vendors])

@@ -46,9 +46,11 @@ def test_kev_import_matches_products_and_remembers_the_catalogue(session: Sessio
 def test_every_sample_imports_and_rules_match_frameworks_and_jurisdictions(session: Session, world: World) -> None:
     assert import_samples(session) == 155 + 2 + 3 + 3 + 4 + 3 + 2
     hipaa = service.find_item(session, world.viewer, "45 CFR 164@2024-06-25")
-    kinds = {m["kind"]: m["reason"] for m in hipaa.matches}
-    assert kinds["framework"] == "touches HIPAA (45 CFR 164); HIPAA Security Rule is assessed"
-    assert kinds["jurisdiction"].startswith("US rule on HIPAA; data stores in US: EHR ")
+    reasons = {(m["kind"], m["reason"]) for m in hipaa.matches}
+    # (the test database may hold other HIPAA versions too: each adds its own reason)
+    assert ("framework", "touches HIPAA (45 CFR 164); HIPAA Security Rule is assessed") in reasons
+    assert any(k == "jurisdiction" and r.startswith("US rule on HIPAA; data stores in US: ") and "EHR " in r
+               for k, r in reasons)  # fmt: skip
     nis2 = service.find_item(session, world.viewer, "http://data.europa.eu/eli/reg_impl/2024/2690/oj")
     assert [m["kind"] for m in nis2.matches] == ["jurisdiction"] and "FR" in nis2.matches[0]["reason"]
     assert not service.find_item(session, world.viewer, "2024-10855").matched  # FTC rule: no HIPAA, no match

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, event, false, select
 from sqlalchemy.orm import Session
 
 from tandem.platform.auth.models import OrgUnit
@@ -15,11 +15,37 @@ from tandem.platform.errors import NotAuthenticated, NotFound, PermissionDenied
 T = TypeVar("T")
 
 
+# The org-unit tree is read on nearly every permission check; a session keeps one copy until a unit changes.
+_UNITS = "tandem.org_units"
+
+
+def _unit_paths(session: Session) -> dict[uuid.UUID, str]:
+    """Return every unit's path by id, read once per session (re-read after a unit is added, moved or deleted)."""
+    if any(isinstance(obj, OrgUnit) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()  # a pending unit must count, as it would through the query's autoflush
+    paths: dict[uuid.UUID, str] | None = session.info.get(_UNITS)
+    if paths is None:
+        paths = {uid: path for uid, path in session.execute(select(OrgUnit.id, OrgUnit.path))}
+        session.info[_UNITS] = paths
+    return paths
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_units_on_change(session: Session, _context: Any) -> None:
+    if any(isinstance(obj, OrgUnit) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(_UNITS, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_units_on_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(_UNITS, None)
+
+
 def unit_path(session: Session, org_unit_id: uuid.UUID | None) -> str | None:
     """Return the materialised path of a unit (None when the object has no unit)."""
     if org_unit_id is None:
         return None
-    path = session.scalar(select(OrgUnit.path).where(OrgUnit.id == org_unit_id))
+    path = _unit_paths(session).get(org_unit_id)
     if path is None:
         raise NotFound("org unit not found")
     return path
@@ -48,11 +74,10 @@ def _can_view(principal: Principal, view_action: str, path: str) -> bool:
 
 def visible_unit_ids(session: Session, principal: Principal, action: str) -> list[uuid.UUID]:
     """Return the ids of every unit where principal may perform action (subtrees included)."""
-    paths = principal.granted_paths(action)
+    paths = tuple(principal.granted_paths(action))
     if not paths:
         return []
-    rows = session.execute(select(OrgUnit.id, OrgUnit.path)).all()
-    return [uid for uid, p in rows if any(p.startswith(prefix) for prefix in paths)]
+    return [uid for uid, p in _unit_paths(session).items() if p.startswith(paths)]
 
 
 def visible_to(stmt: Select[Any], session: Session, principal: Principal, model: Any, action: str) -> Select[Any]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.auth.permissions import visible_to, visible_unit_ids
 from tandem.platform.auth.principal import Principal
+from tandem.platform.db.memo import session_memo, who
 from tandem.platform.errors import TandemError
 
 P = ParamSpec("P")
@@ -61,11 +62,7 @@ def units(session: Session, principal: Principal, action: str) -> list[uuid.UUID
 
 def memo(session: Session, principal: Principal, key: str, compute: Callable[[], R]) -> R:
     """Compute a value once per session and principal: several panels of one page share a domain's answer."""
-    cache: dict[tuple[str, Any], Any] = session.info.setdefault("reporting_memo", {})
-    slot = (key, (principal.user_id, principal.token_id, principal.grants, principal.scopes))
-    if slot not in cache:
-        cache[slot] = compute()
-    return cache[slot]
+    return session_memo(session, (key, who(principal)), compute)
 
 
 _shared: dict[tuple[Any, ...], tuple[float, Any]] = {}
