@@ -87,25 +87,26 @@ def export_ropa(
 @router.get("/dpias")
 def list_dpias(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """List DPIAs (filters: status, activity_id)."""
-    return page_out(dpia.list_dpias(session, principal, page_request(request, DPIA_SPEC)), dpia.to_read)
+    page = dpia.list_dpias(session, principal, page_request(request, DPIA_SPEC))
+    return page_out(page, lambda d: dpia.read(session, principal, d))
 
 
 @router.post("/dpias", status_code=201, response_model=DpiaRead)
 def create_dpia(body: DpiaCreate, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
     """Start a DPIA of a processing activity."""
-    return dpia.to_read(dpia.create_dpia(session, principal, body))
+    return dpia.read(session, principal, dpia.create_dpia(session, principal, body))
 
 
 @router.get("/dpias/{dpia_id}", response_model=DpiaRead)
 def get_dpia(dpia_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """Return a DPIA."""
-    return dpia.to_read(dpia.get_dpia(session, principal, dpia_id))
+    return dpia.read(session, principal, dpia.get_dpia(session, principal, dpia_id))
 
 
 @router.patch("/dpias/{dpia_id}", response_model=DpiaRead)
 def update_dpia(dpia_id: uuid.UUID, body: DpiaUpdate, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
     """Change a draft DPIA, or send it to the DPO review."""
-    return dpia.to_read(dpia.update_dpia(session, principal, dpia_id, body))
+    return dpia.read(session, principal, dpia.update_dpia(session, principal, dpia_id, body))
 
 
 @router.delete("/dpias/{dpia_id}", status_code=204)
@@ -120,7 +121,7 @@ def give_opinion(
     dpia_id: uuid.UUID, body: DpoOpinion, session: DbSession, principal: Principal = requires(EDIT)
 ) -> Any:
     """Record the DPO's opinion."""
-    return dpia.to_read(dpia.give_opinion(session, principal, dpia_id, body))
+    return dpia.read(session, principal, dpia.give_opinion(session, principal, dpia_id, body))
 
 
 @router.post("/dpias/{dpia_id}/sign-off", response_model=DpiaRead)
@@ -128,4 +129,4 @@ def sign_off(
     dpia_id: uuid.UUID, body: SignOff, session: DbSession, principal: Principal = requires("privacy.sign")
 ) -> Any:
     """Sign the DPIA off or reject it."""
-    return dpia.to_read(dpia.sign_off(session, principal, dpia_id, body))
+    return dpia.read(session, principal, dpia.sign_off(session, principal, dpia_id, body))

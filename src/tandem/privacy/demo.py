@@ -9,8 +9,12 @@ from sqlalchemy.orm import Session
 from tandem.inventory import service as inventory
 from tandem.platform.errors import NotFound
 from tandem.privacy import dpia, service
+from tandem.privacy.repository import dpia_titled
 from tandem.privacy.schemas import ActivityCreate, DpiaCreate, DpiaUpdate, DpoOpinion
 
+DPIA_TITLE = "DPIA: EHR and clinical imaging"
+# The risk register's scenarios (risk's demo runs after this one) that the DPIA's risks are about.
+DPIA_SCENARIOS = ("Insider snooping on patient records", "Ransomware encrypts the Epic EHR")
 DPO = "Dr. Anne Keller, dpo@northwind-health.example"
 CONTROLLER = "Northwind Health Inc., 100 Harbor Way, Portland OR; EU: Northwind Health Europe SAS, Lyon"
 # (name, unit, purposes, basis, special basis, subjects, categories, stores, vendors, recipients, retention, screening)
@@ -143,7 +147,7 @@ def load_demo(session: Session, org: Any) -> None:
         None,
         DpiaCreate(
             activity_id=activity.id,
-            title="DPIA: EHR and clinical imaging",
+            title=DPIA_TITLE,
             description="Large-scale processing of health data of patients, including minors, across the EHR and PACS.",
             necessity="Health data is necessary for treatment (Art. 9(2)(h)); access limited to the care team.",
             risks=[
@@ -166,3 +170,14 @@ def load_demo(session: Session, org: Any) -> None:
             dpo_name="Dr. Anne Keller", opinion="Measures are proportionate; review the snooping controls in 6 months."
         ),
     )
+
+
+def link_demo(session: Session, org: Any) -> None:
+    """Link the demo DPIA to the risk scenarios its risks describe, once every domain's demo has run."""
+    found = dpia_titled(session, DPIA_TITLE)
+    if found is None:
+        return
+    by_title = {label: sid for sid, label in dpia.scenario_choices(session, None)}
+    ids = [by_title[t] for t in DPIA_SCENARIOS if t in by_title]
+    if ids:
+        dpia.update_dpia(session, None, found.id, DpiaUpdate.model_validate({"risk_scenario_ids": ids}))

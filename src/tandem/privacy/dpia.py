@@ -4,6 +4,7 @@ rejected; a high residual risk flags Art. 36 prior consultation."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,14 +13,34 @@ from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import Conflict, FieldError, InvalidInput, NotFound
+from tandem.platform.references import choices, resolve
 from tandem.privacy import actions
 from tandem.privacy.common import actor_of, check
 from tandem.privacy.models import Dpia
 from tandem.privacy.repository import DpiaRepository
-from tandem.privacy.schemas import DpiaCreate, DpiaRead, DpiaUpdate, DpoOpinion, SignOff
+from tandem.privacy.schemas import DpiaCreate, DpiaRead, DpiaUpdate, DpoOpinion, ScenarioLink, SignOff
 from tandem.privacy.service import get_activity
 
 REQUIRED_FOR_REVIEW = ("description", "necessity", "measures")
+SCENARIO = "risk.scenario"  # the kind the risk domain registers in platform.references
+
+
+def _scenario_errors(
+    session: Session, principal: Principal | None, values: dict[str, Any], kept: tuple[str, ...] = ()
+) -> list[FieldError]:
+    """Return a located error for every newly linked scenario that is unknown or outside principal's scope (a link
+    someone else made to a scenario this editor cannot see is kept, not re-checked)."""
+    errors = []
+    for n, ref in enumerate(values.get("risk_scenario_ids") or []):
+        if str(ref) in kept:
+            continue
+        if resolve(session, principal, SCENARIO, uuid.UUID(str(ref))) is None:
+            errors.append(FieldError(f"body.risk_scenario_ids.{n}", "no visible risk scenario with this id"))
+    return errors
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
 
 
 def get_dpia(session: Session, principal: Principal | None, dpia_id: uuid.UUID) -> Dpia:
@@ -53,7 +74,10 @@ def create_dpia(session: Session, principal: Principal | None, data: DpiaCreate)
         raise InvalidInput.one("body.activity_id", "no visible processing activity with this id") from None
     check(session, principal, actions.EDIT.name, activity)
     values = data.model_dump(mode="json")
-    values["activity_id"] = activity.id
+    errors = _scenario_errors(session, principal, values)
+    if errors:
+        raise InvalidInput(errors)
+    values["activity_id"], values["risk_scenario_ids"] = activity.id, _unique(values["risk_scenario_ids"])
     return DpiaRepository(session).add(Dpia(**values, org_unit_id=activity.org_unit_id))
 
 
@@ -64,6 +88,11 @@ def update_dpia(session: Session, principal: Principal | None, dpia_id: uuid.UUI
     if dpia.status in ("signed_off", "rejected"):
         raise Conflict(f"the DPIA is {dpia.status.replace('_', ' ')}; start a new one to revise it")
     patch = data.model_dump(mode="json", exclude_unset=True)
+    errors = _scenario_errors(session, principal, patch, tuple(dpia.risk_scenario_ids))
+    if errors:
+        raise InvalidInput(errors)
+    if patch.get("risk_scenario_ids") is not None:
+        patch["risk_scenario_ids"] = _unique(patch["risk_scenario_ids"])
     for key, value in patch.items():
         if value is not None:
             setattr(dpia, key, value)
@@ -105,11 +134,39 @@ def sign_off(session: Session, principal: Principal | None, dpia_id: uuid.UUID, 
     return dpia
 
 
-def to_read(dpia: Dpia) -> DpiaRead:
-    """Return the output schema; a high residual risk means Art. 36 prior consultation."""
+def scenario_links(session: Session, principal: Principal | None, dpia: Dpia) -> list[ScenarioLink]:
+    """Return the DPIA's linked risk scenarios as principal may see them (unlabelled when gone or out of scope)."""
+    out = []
+    for ref in dpia.risk_scenario_ids:
+        try:
+            found = resolve(session, principal, SCENARIO, uuid.UUID(ref))
+        except ValueError:
+            found = None
+        link = ScenarioLink(id=ref)
+        if found is not None:
+            link = ScenarioLink(id=ref, label=found.label, url=found.url, detail=found.detail)
+        out.append(link)
+    return out
+
+
+def scenario_choices(session: Session, principal: Principal | None) -> list[tuple[str, str]]:
+    """Return the risk scenarios principal may link a DPIA to, as (id, title)."""
+    return choices(session, principal, SCENARIO)
+
+
+def to_read(dpia: Dpia, links: list[ScenarioLink] | None = None) -> DpiaRead:
+    """Return the output schema (with the resolved scenario links when given); a high residual risk means Art. 36
+    prior consultation."""
     out = DpiaRead.model_validate(dpia)
     out.prior_consultation = dpia.residual_risk == "high"
+    if links is not None:
+        out.risk_scenarios = links
     return out
+
+
+def read(session: Session, principal: Principal | None, dpia: Dpia) -> DpiaRead:
+    """Return the output schema with the linked scenarios resolved for principal."""
+    return to_read(dpia, scenario_links(session, principal, dpia))
 
 
 def delete_dpia(session: Session, principal: Principal | None, dpia_id: uuid.UUID) -> None:

@@ -8,7 +8,7 @@ from tandem.platform.manifest import Manifest, NavItem
 from tandem.privacy import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.privacy import api, cli, web
 from tandem.privacy import checks as _checks  # noqa: F401 - registers the control checks
-from tandem.privacy.demo import load_demo
+from tandem.privacy.demo import link_demo, load_demo
 
 HERE = Path(__file__).parent
 SECTION = "Privacy"
@@ -25,4 +25,5 @@ MANIFEST = Manifest(
     migrations=HERE / "migrations" / "versions",
     templates=HERE / "templates",
     demo=load_demo,
+    demo_after=link_demo,
 )

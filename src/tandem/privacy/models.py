@@ -56,8 +56,10 @@ class Dpia(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     necessity: Mapped[str] = mapped_column(Text, default="")
     risks: Mapped[list[dict[str, Any]]] = mapped_column(PortableJSON, default=list)  # [{risk, likelihood, severity}]
-    # Risk scenarios live in a higher domain (risk): kept as plain references here, validated up there.
+    # Free-text references (another register, a ticket); the narrative of each risk is in `risks`.
     risk_refs: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
+    # Ids of risk scenarios (a higher domain): validated through platform.references when written.
+    risk_scenario_ids: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
     measures: Mapped[str] = mapped_column(Text, default="")
     residual_risk: Mapped[str] = mapped_column(String(16), default="")
     dpo_opinion: Mapped[str] = mapped_column(Text, default="")

@@ -44,3 +44,9 @@ def dpias_of(session: Session, activity_id: uuid.UUID) -> list[Dpia]:
     """Return an activity's DPIAs, newest first."""
     stmt = select(Dpia).where(Dpia.activity_id == activity_id).order_by(Dpia.created_at.desc())
     return list(session.scalars(stmt))
+
+
+def dpia_titled(session: Session, title: str) -> Dpia | None:
+    """Return the newest DPIA with this title (the demo's links are made by name)."""
+    stmt = select(Dpia).where(Dpia.title == title).order_by(Dpia.created_at.desc())
+    return session.scalars(stmt).first()

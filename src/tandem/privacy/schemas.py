@@ -125,6 +125,7 @@ class DpiaCreate(_In):
     necessity: Text = ""
     risks: list[RiskItem] = Field(default_factory=list, max_length=100)
     risk_refs: list[Item] = Field(default_factory=list, max_length=100)
+    risk_scenario_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     measures: Text = ""
 
 
@@ -134,6 +135,7 @@ class DpiaUpdate(_In):
     necessity: Text | None = None
     risks: list[RiskItem] | None = Field(None, max_length=100)
     risk_refs: list[Item] | None = Field(None, max_length=100)
+    risk_scenario_ids: list[uuid.UUID] | None = Field(None, max_length=100)
     measures: Text | None = None
     residual_risk: Level | Literal[""] | None = None
     status: Literal["draft", "dpo_review"] | None = None
@@ -148,6 +150,15 @@ class SignOff(_In):
     decision: Literal["signed_off", "rejected"]
 
 
+class ScenarioLink(BaseModel):
+    """A linked risk scenario as the reader may see it (label empty when it is gone or outside their scope)."""
+
+    id: str
+    label: str = ""
+    url: str = ""
+    detail: str = ""
+
+
 class DpiaRead(_Out):
     id: uuid.UUID
     activity_id: uuid.UUID
@@ -157,6 +168,8 @@ class DpiaRead(_Out):
     necessity: str
     risks: list[dict[str, Any]]
     risk_refs: list[str]
+    risk_scenario_ids: list[str]
+    risk_scenarios: list[ScenarioLink] = Field(default_factory=list)
     measures: str
     residual_risk: str
     dpo_opinion: str

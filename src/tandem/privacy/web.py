@@ -251,6 +251,8 @@ def dpia_page(
         "privacy/dpia.html",
         d=d,
         a=a,
+        links=dpia.scenario_links(session, principal, d),
+        scenarios=dpia.scenario_choices(session, principal),
         screen=service.prescreen(session, principal, a),
         can_edit=principal.can_anywhere(EDIT),
         can_sign=principal.can_anywhere("privacy.sign"),
@@ -272,6 +274,17 @@ def _risks(form: Any) -> list[dict[str, str]]:
     return out
 
 
+def _scenario_ids(session: Any, principal: Principal, dpia_id: uuid.UUID, form: Any) -> list[str]:
+    """Return the picked scenarios plus the links this editor cannot see (the select does not list them)."""
+    picked = texts(form, "risk_scenario_ids")
+    try:
+        linked = dpia.get_dpia(session, principal, dpia_id).risk_scenario_ids
+    except TandemError:
+        return picked  # the save reports the DPIA itself
+    shown = {sid for sid, _ in dpia.scenario_choices(session, principal)}
+    return picked + [sid for sid in linked if sid not in shown and sid not in picked]
+
+
 @router.post("/privacy/dpias/{dpia_id}")
 def save_dpia_page(
     dpia_id: uuid.UUID, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
@@ -282,6 +295,7 @@ def save_dpia_page(
         "risks": _risks(form),
         "residual_risk": text(form, "residual_risk", 10),
         "risk_refs": [r.strip() for r in text(form, "risk_refs", 5000).split(",") if r.strip()],
+        "risk_scenario_ids": _scenario_ids(session, principal, dpia_id, form),
     }
     if text(form, "action") == "review":
         data["status"] = "dpo_review"

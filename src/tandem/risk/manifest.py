@@ -9,6 +9,7 @@ from tandem.risk import actions as _actions  # noqa: F401 - registers the permis
 from tandem.risk import api, cli, web
 from tandem.risk import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.risk import jobs as _jobs  # noqa: F401 - registers risk.simulate
+from tandem.risk import references as _references  # noqa: F401 - registers the links lower domains show
 from tandem.risk.demo import load_demo
 
 HERE = Path(__file__).parent

@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from tandem.platform.auth import service as auth_service
 from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.output import Format, emit, format_option, say
-from tandem.platform.errors import InvalidInput, NotFound
+from tandem.platform.errors import InvalidInput
 from tandem.platform.safety.uploads import read_limited
-from tandem.training import completions, courses, documents, evidence, phishing, policies, programs, reminders, status
+from tandem.training import (
+    cli_records,
+    completions,
+    courses,
+    documents,
+    evidence,
+    phishing,
+    policies,
+    programs,
+    reminders,
+    status,
+)
 
 app = typer.Typer(help="Security awareness: programs, completions, policies, phishing results.", no_args_is_help=True)
 policies_app = typer.Typer(help="Policy acknowledgement campaigns.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
+cli_records.register(app, policies_app)
 GROUPS = {"program": "programs", "department": "departments", "role": "roles"}
-
-
-def _unit_id(session: Any, unit: str | None) -> Any:
-    if unit is None:
-        root = auth_service.root_unit(session)
-        if root is None:
-            raise NotFound("no organisation yet; run `tandem init` first")
-        return root.id
-    units = auth_service.units_named(session, unit)
-    if len(units) != 1:
-        raise NotFound(f"no single org unit named {unit!r}")
-    return units[0].id
 
 
 @app.command("import")
@@ -53,7 +51,7 @@ def import_cmd(
             say(f"{path.name}: added {result['added']} completions ({result['skipped']} already recorded)")
             return
         result = phishing.import_results(session, CONSOLE, data, path.name, campaign=campaign or path.stem,
-                                         unit_id=_unit_id(session, unit), fmt=fmt)  # fmt: skip
+                                         unit_id=cli_records.unit_id(session, unit), fmt=fmt)  # fmt: skip
     say(f"{path.name}: campaign {result['campaign']!r}: {result['results']} results, {result['unmatched']} "
         f"not matched to people; {result['remedial_assigned']} remedial assignments"
         f"{phishing.reimport_note(result)}")  # fmt: skip

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tandem.platform.manifest import HomePanel, Manifest, NavItem
 from tandem.training import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.training import api, api_policies, cli, public, web, web_courses, web_forms, web_import
+from tandem.training import api, api_policies, cli, public, web, web_courses, web_forms, web_import, web_records
 from tandem.training import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.training import jobs as _jobs  # noqa: F401 - registers the periodic jobs
 from tandem.training import people_events as _people_events  # noqa: F401 - follows joiners and leavers
@@ -21,7 +21,14 @@ MANIFEST = Manifest(
     api_routers=[api_policies.router, api.router],
     cli=cli.app,
     cli_aliases={"policies": cli.policies_app},
-    web_routers=[web.router, web_courses.router, web_forms.router, web_import.router, public.router],
+    web_routers=[
+        web.router,
+        web_courses.router,
+        web_forms.router,
+        web_import.router,
+        web_records.router,
+        public.router,
+    ],
     nav=[
         NavItem("Status", "/training", "training.view", SECTION),
         NavItem("Programs", "/training/programs", "training.view", SECTION),

@@ -33,6 +33,26 @@ def get_policy(session: Session, principal: Principal | None, policy_id: uuid.UU
     return obj
 
 
+def find_policy(session: Session, principal: Principal | None, ref: str) -> Policy:
+    """Return the visible policy with this id or exact title (case ignored); NotFound or ambiguous is an error."""
+    try:
+        return get_policy(session, principal, uuid.UUID(ref.strip()))
+    except ValueError:
+        pass
+    found = [p for p in TrainingRepository(session, Policy).visible(principal)
+             if p.title.casefold() == ref.strip().casefold()]  # fmt: skip
+    if not found:
+        raise NotFound(f"no policy with the id or title {ref!r}")
+    if len(found) > 1:
+        raise InvalidInput.one("policy", f"{len(found)} policies are titled {ref!r}; give the policy id")
+    return found[0]
+
+
+def visible_policies(session: Session, principal: Principal | None) -> list[Policy]:
+    """Return every policy principal may see, by title."""
+    return sorted(TrainingRepository(session, Policy).visible(principal), key=lambda p: p.title.lower())
+
+
 def list_policies(session: Session, principal: Principal, req: PageRequest) -> Page[Any]:
     """List the policies principal may see."""
     require(session, principal, actions.VIEW.name)
@@ -147,6 +167,19 @@ def acknowledge(
     ack.acknowledged_at = data.acknowledged_at or utcnow()
     session.flush()
     return ack
+
+
+def acknowledge_latest(
+    session: Session, principal: Principal | None, policy_id: uuid.UUID, person_id: uuid.UUID,
+    when: dt.datetime | None = None,
+) -> Acknowledgement:  # fmt: skip
+    """Record by hand that a person acknowledged the policy's latest campaign (e.g. a signed paper form)."""
+    policy = get_policy(session, principal, policy_id)
+    latest = repo.ack_campaigns_of(session, [policy.id])
+    if not latest:
+        raise InvalidInput.one("policy", f"{policy.title!r} has no acknowledgement campaign; publish a version "
+                               "with an acknowledgement date first")  # fmt: skip
+    return acknowledge(session, principal, latest[0].id, AckCreate(person_id=person_id, acknowledged_at=when))
 
 
 def ack_status(session: Session, principal: Principal | None, today: dt.date | None = None) -> list[dict[str, Any]]:

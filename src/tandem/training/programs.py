@@ -35,6 +35,20 @@ def get_program(session: Session, principal: Principal | None, program_id: uuid.
     return obj
 
 
+def find_program(session: Session, principal: Principal | None, ref: str) -> Program:
+    """Return the visible program with this id or exact title (case ignored); NotFound or ambiguous is an error."""
+    try:
+        return get_program(session, principal, uuid.UUID(ref.strip()))
+    except ValueError:
+        pass
+    found = [p for p in visible_programs(session, principal) if p.title.casefold() == ref.strip().casefold()]
+    if not found:
+        raise NotFound(f"no training program with the id or title {ref!r}")
+    if len(found) > 1:
+        raise InvalidInput.one("program", f"{len(found)} programs are titled {ref!r}; give the program id")
+    return found[0]
+
+
 def list_programs(session: Session, principal: Principal, req: PageRequest) -> Page[Any]:
     """List the programs principal may see."""
     require(session, principal, actions.VIEW.name)

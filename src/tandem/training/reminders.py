@@ -17,6 +17,8 @@ from tandem.platform.mail import send_mail
 from tandem.training import actions, policies, status
 from tandem.training import repository as repo
 from tandem.training.common import check
+from tandem.training.models import Assignment
+from tandem.training.repository import TrainingRepository
 from tandem.training.settings import get_training_settings
 
 QUIZ_PURPOSE = "training.quiz"
@@ -67,6 +69,17 @@ def issue_assignment_link(session: Session, principal: Principal | None, assignm
     person = repo.people_by_ids(session, [assignment.person_id])[assignment.person_id]
     return {"url": course_link(session, course, assignment), "person": person.full_name, "email": person.email,
             "program_id": str(assignment.program_id), "kind": course.format}  # fmt: skip
+
+
+def issue_link_for(
+    session: Session, principal: Principal | None, person_id: uuid.UUID, course_id: uuid.UUID
+) -> dict[str, Any]:
+    """Issue the quiz or document link of a person's open assignment of a course (any program)."""
+    rows = TrainingRepository(session, Assignment).visible(principal, person_id=person_id, course_id=course_id,
+                                                           state="open")  # fmt: skip
+    if not rows:
+        raise InvalidInput.one("course", "this person has no open assignment of this course")
+    return issue_assignment_link(session, principal, rows[0].id)
 
 
 def _due_items(session: Session, today: dt.date) -> dict[uuid.UUID, list[tuple[Any, str]]]:

@@ -14,7 +14,7 @@ from tandem.platform.auth.principal import Principal
 from tandem.platform.web.render import redirect, render
 from tandem.training import charts, courses, phishing, policies, programs, reminders, status
 from tandem.training import repository as repo
-from tandem.training.engine.audience import describe
+from tandem.training.engine.audience import RULE_KINDS, describe
 
 router = APIRouter(include_in_schema=False)
 VIEW, EDIT = "training.view", "training.edit"
@@ -46,12 +46,14 @@ def program_page(
     program_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(VIEW)
 ) -> HTMLResponse:
     """A program: audience, courses, and each assignment's status (filter by status or department)."""
-    return _program_page(request, session, principal, program_id, None)
+    return program_view(request, session, principal, program_id, None)
 
 
-def _program_page(
-    request: Request, session: Any, principal: Principal, program_id: uuid.UUID, link: dict[str, str] | None
-) -> HTMLResponse:
+def program_view(
+    request: Request, session: Any, principal: Principal, program_id: uuid.UUID, link: dict[str, str] | None,
+    errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    """Render a program's page (with a just-issued link, or the edit form's errors and values)."""
     program = programs.get_program(session, principal, program_id)
     rows = status.visible_rows(session, principal, program.id)
     counts = Counter(r["status"] for r in rows)
@@ -60,10 +62,15 @@ def _program_page(
     shown = [r for r in rows if (not wanted or r["status"] == wanted) and (not dept or r["department"] == dept)]
     shown.sort(key=lambda r: (STATUSES.index(r["status"]) if r["status"] in STATUSES else 9, r["person"].full_name))
     linked = repo.courses_by_ids(session, [uuid.UUID(c) for c in program.course_ids])
-    return render(request, "training/program.html", program=program, audience=describe(program.audience),
-                  courses=list(linked.values()), rows=shown[:500], total=len(shown), counts=counts,
-                  statuses=STATUSES, wanted=wanted, dept=dept, link=link, rate=status.rate(rows),
-                  departments=sorted({r["department"] for r in rows}))  # fmt: skip
+    shown_values = values or {"title": program.title, "description": program.description,
+                              "due_days": str(program.due_days), "due_date": str(program.due_date or ""),
+                              "course_ids": list(program.course_ids)}  # fmt: skip
+    return render(request, "training/program.html", 422 if errors else 200, program=program,
+                  audience=describe(program.audience), courses=list(linked.values()), rows=shown[:500],
+                  total=len(shown), counts=counts, statuses=STATUSES, wanted=wanted, dept=dept, link=link,
+                  rate=status.rate(rows), departments=sorted({r["department"] for r in rows}), errors=errors or {},
+                  values=shown_values, all_courses=courses.visible_courses(session, principal),
+                  kinds=RULE_KINDS)  # fmt: skip
 
 
 @router.post("/training/programs/{program_id}/recompute")
@@ -80,23 +87,39 @@ def link_page(
 ) -> HTMLResponse:
     """Issue a secret quiz or document link for an assignment and show it once (for sending to the person)."""
     link = reminders.issue_assignment_link(session, principal, assignment_id)
-    return _program_page(request, session, principal, uuid.UUID(link["program_id"]),
+    return program_view(request, session, principal, uuid.UUID(link["program_id"]),
                          {"url": link["url"], "who": link["person"], "kind": link["kind"]})  # fmt: skip
 
 
 @router.get("/training/policies")
 def policies_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
     """Policies: version, owner, review date (past review flagged) and acknowledgement rates per department."""
+    return policies_view(request, session, principal)
+
+
+def policies_view(
+    request: Request, session: Any, principal: Principal, errors: dict[str, str] | None = None
+) -> HTMLResponse:
+    """Render the policies page; errors of a row's form are keyed by the policy id."""
     rows = policies.ack_status(session, principal)
     owners = repo.people_by_ids(session, [r["policy"].owner_id for r in rows if r["policy"].owner_id])
-    return render(request, "training/policies.html", rows=rows, owners=owners)
+    return render(request, "training/policies.html", 422 if errors else 200, rows=rows, owners=owners,
+                  errors=errors or {})  # fmt: skip
 
 
 @router.get("/training/phishing")
 def phishing_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
     """Phishing simulations: rates per campaign and department, time to first report, repeat clickers."""
+    return phishing_view(request, session, principal)
+
+
+def phishing_view(
+    request: Request, session: Any, principal: Principal, errors: dict[str, str] | None = None
+) -> HTMLResponse:
+    """Render the phishing page; errors of a campaign's delete form are keyed by the campaign id."""
     data = phishing.overview(session, principal)
-    return render(request, "training/phishing.html", data=data, chart=charts.phishing_rates(data["campaigns"]))
+    return render(request, "training/phishing.html", 422 if errors else 200, data=data, errors=errors or {},
+                  chart=charts.phishing_rates(data["campaigns"]))  # fmt: skip
 
 
 def ciso_panel(session: Any, principal: Principal) -> dict[str, Any]:

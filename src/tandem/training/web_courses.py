@@ -35,20 +35,24 @@ def course_page(
     course_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(VIEW)
 ) -> HTMLResponse:
     """A course: format, validity, the requirements it satisfies, its document or its quiz questions."""
-    return _course_page(request, session, principal, course_id)
+    return course_view(request, session, principal, course_id)
 
 
-def _course_page(
+def course_view(
     request: Request, session: Any, principal: Principal, course_id: uuid.UUID, upload_error: str = "",
-    errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None, values: dict[str, str] | None = None, **extra: Any,
 ) -> HTMLResponse:  # fmt: skip
+    """Render a course's page with the errors of whichever of its forms failed."""
     course = courses.get_course(session, principal, course_id)
+    extra.setdefault("record_errors", {})
+    extra.setdefault("record_values", {})
     can_edit = principal.can(EDIT, unit_path(session, course.org_unit_id))
     shown = values or {k: _shown(getattr(course, k)) for k in EDITABLE}
-    return render(request, "training/course.html", 422 if upload_error or errors else 200, course=course,
+    failed = upload_error or errors or extra["record_errors"] or extra.get("delete_error")
+    return render(request, "training/course.html", 422 if failed else 200, course=course,
                   questions=repo.questions_of(session, course.id), can_edit=can_edit,
                   show_answers=principal.can_anywhere(EDIT), upload_error=upload_error, errors=errors or {},
-                  values=shown)  # fmt: skip
+                  values=shown, **extra)  # fmt: skip
 
 
 def _shown(value: Any) -> str:
@@ -70,7 +74,7 @@ def edit_page(
         course = courses.update_course(session, principal, course_id, validated(CourseUpdate, data))
     except InvalidInput as exc:
         discard(session)
-        return _course_page(request, session, principal, course_id, errors=form_errors(exc), values=values)
+        return course_view(request, session, principal, course_id, errors=form_errors(exc), values=values)
     return redirect(f"/training/courses/{course_id}", f"Saved {course.title} (version {course.version}).")
 
 
@@ -104,7 +108,7 @@ def upload_page(
         course = documents.attach_document(session, principal, course_id, *file)
     except InvalidInput as exc:
         discard(session)
-        return _course_page(request, session, principal, course_id, "; ".join(e.reason for e in exc.errors))
+        return course_view(request, session, principal, course_id, "; ".join(e.reason for e in exc.errors))
     return redirect(f"/training/courses/{course_id}", f"Uploaded {course.document_name}.")
 
 

@@ -14,6 +14,7 @@ from tandem.platform.api.deps import DbSession, actor_of, get_db, requires
 from tandem.platform.api.paging import page_out, page_request
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.uow import unit_of_work
+from tandem.platform.references import related
 from tandem.platform.safety.uploads import read_limited
 from tandem.vendors import assessments, contracts, documents, imports, records, service, spend
 from tandem.vendors.repository import AGREEMENT_SPEC, ASSESSMENT_SPEC, CONTRACT_SPEC, FINDING_SPEC
@@ -174,8 +175,12 @@ def delete_finding(finding_id: uuid.UUID, session: DbSession, principal: Princip
 
 @router.get("/overview/{vendor_id}")
 def overview(vendor_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
-    """Return one vendor with both lenses: spend and contracts; reach, tier factors, flags, residual rating."""
-    return overview_json(service.vendor_overview(session, principal, vendor_id))
+    """Return one vendor with both lenses: spend and contracts; reach, tier factors, flags, residual rating, and
+    the risk scenarios (visible to the caller) that threaten it."""
+    out = overview_json(service.vendor_overview(session, principal, vendor_id))
+    scenarios = related(session, principal, "vendor", vendor_id)
+    out["risk_scenarios"] = [{"label": r.label, "url": r.url, "detail": r.detail} for r in scenarios]
+    return out
 
 
 @router.get("/access/{vendor_id}")

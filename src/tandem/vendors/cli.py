@@ -14,6 +14,7 @@ from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.errors import NotFound
+from tandem.platform.references import related
 from tandem.platform.safety.uploads import read_limited
 from tandem.vendors import assessments, imports, service, spend
 from tandem.vendors.schemas import AssessmentCreate
@@ -57,6 +58,8 @@ def show(vendor: str = typer.Argument(..., help="Vendor id or exact name"), fmt:
     with cli_uow(readonly=True) as session:
         found = service.find_vendor(session, CONSOLE, vendor)
         data = overview_json(service.vendor_overview(session, CONSOLE, found.id))
+        scenarios = related(session, CONSOLE, "vendor", found.id)
+        data["risk_scenarios"] = "; ".join(f"{r.label} ({r.detail})" if r.detail else r.label for r in scenarios)
     rows = [{"field": k, "value": v} for k, v in data.items() if k not in ("vendor",)]
     emit(rows, ["field", "value"], fmt, data["vendor"]["name"])
 

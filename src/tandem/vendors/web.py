@@ -13,6 +13,7 @@ from tandem.platform.auth import service as auth
 from tandem.platform.auth.permissions import visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import InvalidInput, TandemError
+from tandem.platform.references import related
 from tandem.platform.web.forms import discard, text
 from tandem.platform.web.render import redirect, render
 from tandem.vendors import actions, assessments, charts, service, spend
@@ -143,7 +144,7 @@ def vendor_view(
     """Render the vendor page (with a form's errors when a post failed)."""
     o = service.vendor_overview(session, principal, vendor_id)
     return render(request, "vendors/vendor.html", 422 if errors else 200, o=o, errors=errors or {},
-                  values=values or {},
+                  values=values or {}, risk_scenarios=related(session, principal, "vendor", vendor_id),
                   questionnaires=[assessments.summary(q) for q in assessments.catalogue(session, principal)],
                   vocab={"contract_statuses": CONTRACT_STATUSES, "schedules": PAYMENT_SCHEDULES,
                          "agreement_kinds": AGREEMENT_KINDS, "agreement_labels": AGREEMENT_LABELS,
