@@ -10,7 +10,17 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from tandem.incidents import assessment, children, evidence, followups, playbooks, register, scope, service
+from tandem.incidents import (
+    assessment,
+    children,
+    evidence,
+    followups,
+    playbooks,
+    populations_from_data,
+    register,
+    scope,
+    service,
+)
 from tandem.incidents import repository as repo
 from tandem.incidents.models import Obligation, Participant, Population, ScopeItem, Task
 from tandem.incidents.repository import INCIDENT_SPEC
@@ -224,6 +234,14 @@ def add_population(
 ) -> Any:
     """Add affected people; the obligations are re-evaluated."""
     return children.add_population(session, principal, incident_id, body)
+
+
+@router.post(ONE + "/populations/from-data", status_code=201)
+def draft_populations(incident_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
+    """Draft affected people from the data stores in scope (one group per combination of elements discovery saw,
+    in the store's country; "unknown" for US stores) and re-evaluate the obligations; returns the groups added."""
+    rows = populations_from_data.add_from_data(session, principal, incident_id)
+    return [PopulationRead.model_validate(p) for p in rows]
 
 
 @router.put(ONE + "/populations/{population_id}", response_model=PopulationRead)

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from tandem.incidents import assessment, followups, register, scope, service
+from tandem.incidents import assessment, followups, populations_from_data, register, scope, service
 from tandem.incidents import evidence as evidence_files
 from tandem.incidents.repository import INCIDENT_SPEC
 from tandem.incidents.schemas import FollowUpIn, IncidentCreate
@@ -160,6 +160,18 @@ def proposal(ref: str = typer.Argument(..., help="Incident id or exact title"), 
         ]  # fmt: skip
         title = incident.title
     emit(rows, ["name", "in_scope", "access", "data_categories", "record_count", "via"], fmt, f"Reach of {title}")
+
+
+@app.command("populations-from-data")
+def populations_cmd(
+    ref: str = typer.Argument(..., help="Incident id or exact title"), fmt: Format = format_option()
+) -> None:
+    """Draft affected people from the data stores in scope and re-evaluate the obligations."""
+    with cli_uow() as session:
+        added = populations_from_data.add_from_data(session, CONSOLE, _find(session, ref).id)
+        rows = [{"data_set": p.label, "jurisdiction": p.jurisdiction, "people": p.count,
+                 "elements": " + ".join(p.elements)} for p in added]  # fmt: skip
+    emit(rows, ["data_set", "jurisdiction", "people", "elements"], fmt, "Affected people drafted from the data")
 
 
 @app.command()

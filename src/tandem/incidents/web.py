@@ -13,7 +13,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from tandem.incidents import access_scope, assessment, breach, children, playbooks, register, scope, service, web_more
+from tandem.incidents import (
+    access_scope,
+    assessment,
+    breach,
+    children,
+    playbooks,
+    populations_from_data,
+    register,
+    scope,
+    service,
+    web_more,
+)
 from tandem.incidents import repository as repo
 from tandem.incidents.models import Participant, Population, ScopeItem, Task
 from tandem.incidents.schemas import (
@@ -268,6 +279,22 @@ def population_page(
         "Affected people added; obligations re-evaluated.",
         lambda: children.add_population(session, principal, incident_id, _valid(PopulationIn, data)),
     )
+
+
+@router.post("/incidents/{incident_id}/populations/from-data")
+def populations_from_data_page(
+    incident_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)
+) -> Response:
+    """Draft affected people from the data stores in scope (discovery's combinations, the stores' countries)."""
+    try:
+        added = populations_from_data.add_from_data(session, principal, incident_id)
+    except TandemError as exc:
+        discard(session)
+        return redirect(_back(incident_id, "people"), "; ".join(form_errors(exc).values())[:190])
+    if not added:
+        return redirect(_back(incident_id, "people"), "Nothing to draft: every data store in scope has its people.")
+    return redirect(_back(incident_id, "people"),
+                    f"{len(added)} group(s) drafted from the data; check jurisdictions and counts.")  # fmt: skip
 
 
 @router.post("/incidents/{incident_id}/obligations/{obligation_id}")
