@@ -6,7 +6,19 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, ProvenanceMixin, TimestampMixin
@@ -28,7 +40,13 @@ class Framework(IdMixin, TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(300), default="")
     base_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("compliance_frameworks.id"), nullable=True)
     requirement_count: Mapped[int] = mapped_column(Integer, default=0)
+    # An imported OSCAL catalog keeps its uuid, file name and (gzipped) document so later profiles can name it
+    # by uuid, title or file and be resolved against it with its parameters and parts intact.
+    oscal_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    source_file: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
+    __audit_digest__ = frozenset({"document"})
     __table_args__ = (UniqueConstraint("key", "version", name="uq_compliance_frameworks_key_version"),)
 
 

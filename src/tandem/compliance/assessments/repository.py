@@ -75,16 +75,16 @@ def source_results(session: Session, assessment_id: uuid.UUID) -> list[tuple[uui
     return [(r[0], r[1]) for r in session.execute(stmt)]
 
 
-def apply_prefill(session: Session, assessment_id: uuid.UUID, values: dict[uuid.UUID, str], label: str) -> None:
-    """Set pre-filled results by requirement id in executemany batches."""
+def apply_prefill(session: Session, assessment_id: uuid.UUID, values: dict[uuid.UUID, tuple[str, str]]) -> None:
+    """Set pre-filled results ({requirement id: (result, mark)}) in executemany batches."""
     from sqlalchemy import bindparam
 
     stmt = (
         update(cast(Table, Result.__table__))
         .where(Result.__table__.c.assessment_id == assessment_id, Result.__table__.c.requirement_id == bindparam("rid"))
-        .values(result=bindparam("value"), prefilled_from=label)
+        .values(result=bindparam("value"), prefilled_from=bindparam("mark"))
     )
-    params = [{"rid": rid, "value": value} for rid, value in values.items()]
+    params = [{"rid": rid, "value": value, "mark": mark} for rid, (value, mark) in values.items()]
     if params:
         session.connection().execute(stmt, params)
 

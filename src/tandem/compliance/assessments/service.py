@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.compliance import actions
+from tandem.compliance.assessments import prefill as chains
 from tandem.compliance.assessments import repository as repo
 from tandem.compliance.automation import rollup
 from tandem.compliance.common import check, get_visible, require_in_unit
@@ -17,6 +18,7 @@ from tandem.compliance.frameworks.service import get_framework
 from tandem.compliance.models import Assessment, PoamItem, Result
 from tandem.compliance.records import OrgRepository
 from tandem.compliance.schemas import AssessmentCreate, AssessmentUpdate, ResultUpdate
+from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
@@ -24,11 +26,6 @@ from tandem.platform.db.types import utcnow
 from tandem.platform.errors import Conflict
 
 GAPS = ("not-satisfied", "partially")
-# Carrying a result over a mapping read as "target <relationship> source" (CISO Assistant's inference rules):
-# not-applicable never carries; equal/equivalent/subset carry the result; superset/intersects at most partially.
-_FULL = {"equivalent-to", "equal-to", "subset-of"}
-_RANK = {"satisfied": 3, "partially": 2, "not-satisfied": 1}
-_INVERSE = {"subset-of": "superset-of", "superset-of": "subset-of"}
 
 
 def create_assessment(session: Session, principal: Principal | None, data: AssessmentCreate) -> Assessment:
@@ -43,14 +40,13 @@ def create_assessment(session: Session, principal: Principal | None, data: Asses
         {
             "id": uuid.uuid4(),
             "assessment_id": assessment.id,
-            "requirement_id": r.id,
-            "position": r.position,
+            "requirement_id": rid,
+            "position": position,
             "result": "not-assessed",
             "rationale": "",
             "assessor": "",
         }
-        for r in fw_repo.tree_rows(session, framework.id)
-        if r.assessable
+        for rid, position in fw_repo.assessable_nodes(session, framework.id)
     ]
     repo.insert_results(session, rows)
     if source is not None:
@@ -59,34 +55,45 @@ def create_assessment(session: Session, principal: Principal | None, data: Asses
 
 
 def prefill(session: Session, target: Assessment, source: Assessment) -> int:
-    """Pre-fill target's results from source's results over mappings; each is marked until confirmed."""
+    """Pre-fill target's results from source's results over mapping chains; each is marked until confirmed.
+
+    The mark names the path ("pre-filled from 'X' via 800-53 IA-2 → CSF PR.AA-01"); chains follow
+    equivalent/subset mappings for at most 3 hops (see assessments.prefill).
+    """
     decided: dict[uuid.UUID, str] = dict(repo.source_results(session, source.id))
     canon = fw_repo.canonical_ids(session, target.framework_id)
-    assessable = {r.id for r in fw_repo.tree_rows(session, target.framework_id) if r.assessable}
+    assessable = {rid for rid, _ in fw_repo.assessable_nodes(session, target.framework_id)}
     inverse: dict[uuid.UUID, list[uuid.UUID]] = {}
     for rid, c in canon.items():
         if rid in assessable:
             inverse.setdefault(c, []).append(rid)
-    best: dict[uuid.UUID, str] = {}
-    for c, rids in inverse.items():
-        if c in decided and decided[c] != "not-applicable":  # same requirement (a baseline and its catalog)
-            best.update({rid: decided[c] for rid in rids})
-    for m in fw_repo.mappings_touching(session, list(inverse)):
-        for here, there, rel in (
-            (m.source_id, m.target_id, m.relationship),
-            (m.target_id, m.source_id, _INVERSE.get(m.relationship, m.relationship)),
-        ):
-            value = decided.get(there)
-            if here not in inverse or value is None or value == "not-applicable":
-                continue
-            carried = value if rel in _FULL or value == "not-satisfied" else "partially"
-            for rid in inverse[here]:
-                if _RANK.get(carried, 0) > _RANK.get(best.get(rid, ""), 0):
-                    best[rid] = carried
+
+    def edges_of(nodes: list[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
+        return [(m.source_id, m.target_id, m.relationship) for m in fw_repo.mappings_touching(session, nodes)]
+
+    reached = {c: r for c, r in chains.carry(decided, edges_of).items() if c in inverse}
+    names = _path_names(session, {node for r in reached.values() for node in r.path})
+    values: dict[uuid.UUID, tuple[str, str]] = {}
+    for c, r in reached.items():
+        via = " → ".join(names.get(node, "?") for node in r.path)
+        label = f"pre-filled from {source.title}" + (f" via {via}" if len(r.path) > 1 else "")
+        values.update({rid: (r.value, label[:300]) for rid in inverse[c]})
     target.prefilled_from_id = source.id
-    repo.apply_prefill(session, target.id, best, f"pre-filled from {source.title}"[:300])
+    repo.apply_prefill(session, target.id, values)
+    record_event(
+        session, "compliance.assessment_prefilled", "compliance_assessments", str(target.id),
+        {"source": str(source.id), "results": len(values),
+         "chained": sum(1 for c in reached if len(reached[c].path) > 2)},
+    )  # fmt: skip
     session.flush()
-    return len(best)
+    return len(values)
+
+
+def _path_names(session: Session, nodes: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Name requirements on a path by framework key and label: "nist-sp800-53 IA-2"."""
+    rows = fw_repo.requirements_by_ids(session, nodes)
+    keys = {fid: get_framework(session, None, fid).key for fid in {r.framework_id for r in rows.values()}}
+    return {rid: f"{keys[r.framework_id]} {r.label or r.ref}" for rid, r in rows.items()}
 
 
 def get_assessment(session: Session, principal: Principal | None, assessment_id: uuid.UUID) -> Assessment:

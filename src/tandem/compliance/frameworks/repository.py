@@ -178,3 +178,19 @@ def linked_controls(session: Session, requirement_ids: Sequence[uuid.UUID]) -> l
         )
         out.extend((r[0], r[1]) for r in session.execute(stmt))
     return out
+
+
+def imported_catalogs(session: Session) -> list[Framework]:
+    """Return the catalogs imported with their OSCAL document (profile sources), newest first."""
+    stmt = select(Framework).where(Framework.document.is_not(None)).order_by(Framework.created_at.desc())
+    return list(session.scalars(stmt))
+
+
+def assessable_nodes(session: Session, framework_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]:
+    """Return (id, position) of the nodes an assessment gets a result for, in document order."""
+    stmt = (
+        select(Requirement.id, Requirement.position)
+        .where(Requirement.framework_id == framework_id, Requirement.assessable.is_(True))
+        .order_by(Requirement.position)
+    )
+    return [(r[0], r[1]) for r in session.execute(stmt)]

@@ -52,8 +52,13 @@ def _check_tree(draft: FrameworkDraft, name: str) -> None:
         raise InvalidInput(errors)
 
 
-def store_draft(session: Session, principal: Principal | None, draft: FrameworkDraft, name: str) -> Framework:
-    """Store a framework version and its tree in one bulk insert; a clash or bad tree writes nothing."""
+def store_draft(
+    session: Session, principal: Principal | None, draft: FrameworkDraft, name: str, **oscal: Any
+) -> Framework:
+    """Store a framework version and its tree in one bulk insert; a clash or bad tree writes nothing.
+
+    `oscal` carries an imported catalog's oscal_uuid, source_file and packed document.
+    """
     _check(session, principal, actions.IMPORT.name)
     if repo.FrameworkRepository(session).find(draft.key, draft.version) is not None:
         raise Conflict(f"{draft.key} version {draft.version} is already in the library")
@@ -64,7 +69,7 @@ def store_draft(session: Session, principal: Principal | None, draft: FrameworkD
         Framework(
             key=draft.key, name=draft.name[:300], version=draft.version[:100], kind=draft.kind,
             description=draft.description, source=draft.source[:300], base_id=base.id if base else None,
-            requirement_count=sum(1 for i in draft.items if i.assessable),
+            requirement_count=sum(1 for i in draft.items if i.assessable), **oscal,
         )
     )  # fmt: skip
     ids = {item.ref: uuid.uuid4() for item in draft.items}
@@ -120,31 +125,46 @@ def parse_catalog_file(data: bytes, name: str, *, validate: bool = True) -> Cata
 def import_catalog(
     session: Session, principal: Principal | None, data: bytes, name: str, key: str | None = None
 ) -> Framework:
-    """Import an OSCAL catalog (JSON, validated against the shipped 1.2.3 schema) as a new framework version."""
+    """Import an OSCAL catalog (JSON, validated against the shipped 1.2.3 schema) as a new framework version.
+
+    The document is kept (compressed) so profiles imported later can name this catalog and resolve against it.
+    """
+    from tandem.compliance.frameworks.sources import pack
+
     _check(session, principal, actions.IMPORT.name)
     catalog = parse_catalog_file(data, name)
-    return store_draft(session, principal, from_catalog(catalog, key or slug(catalog.metadata.title)), name)
+    draft = from_catalog(catalog, key or slug(catalog.metadata.title))
+    extra = {"oscal_uuid": catalog.uuid[:36], "source_file": name.rsplit("/", 1)[-1][:300], "document": pack(data)}
+    return store_draft(session, principal, draft, name, **extra)
 
 
 def import_profile(
     session: Session, principal: Principal | None, data: bytes, name: str, key: str | None = None
 ) -> Framework:
-    """Import an OSCAL profile resolved against the library's catalog (a baseline view of it)."""
-    from tandem.compliance.frameworks.shipped import profile_resolver
+    """Import an OSCAL profile resolved against catalogs in the library (a baseline view of its catalog).
+
+    Each `imports[n].href` may name the shipped 800-53 or any imported catalog by uuid, title or file name;
+    one naming no catalog in the library is a located error and nothing is written.
+    """
+    from tandem.compliance.frameworks.shipped import SP800_53, ensure_shipped
+    from tandem.compliance.frameworks.sources import LibraryResolver
 
     _check(session, principal, actions.IMPORT.name)
+    resolver = LibraryResolver(session)
     try:
         doc = _json(data, name)
         check_document(doc, name, "profile")
         profile = parse_profile(data, name)
-        resolver, base_key, base_version = profile_resolver(session, principal)
         catalog = resolve_profile(profile, resolver)
     except UnsafeInput as exc:
         raise located(exc) from None
-    except KeyError as exc:
-        raise InvalidInput.one(f"{name}:imports", f"unknown source catalog {exc.args[0]}") from None
+    sources = list(dict.fromkeys(resolver.used))
+    if SP800_53 in sources:
+        ensure_shipped(session, principal, SP800_53[0])
     draft = from_catalog(catalog, key or slug(catalog.metadata.title), resolved=True)
-    draft.base_key, draft.base_version = base_key, base_version
+    # Requirements keep the identity of their catalog node when the profile draws on exactly one catalog.
+    if len(sources) == 1:
+        draft.base_key, draft.base_version = sources[0]
     return store_draft(session, principal, draft, name)
 
 

@@ -12,7 +12,7 @@ from tandem.compliance.frameworks import repository as repo
 from tandem.compliance.frameworks.convert import FrameworkDraft, from_catalog, from_csf, from_gdpr, from_hipaa, from_iso
 from tandem.compliance.frameworks.service import store_draft
 from tandem.compliance.models import Framework
-from tandem.compliance.oscal.resolve import Resolver
+from tandem.compliance.oscal.catalog import gc_paused
 from tandem.platform.auth.principal import Principal
 
 SP800_53 = ("nist-sp800-53", "5.2.0")
@@ -45,12 +45,15 @@ SHIPPED: dict[str, Callable[[], FrameworkDraft]] = {
 
 def ensure_shipped(session: Session, principal: Principal | None, key: str) -> Framework:
     """Add a shipped framework to the library unless a version of it is already there; return it."""
-    existing = repo.FrameworkRepository(session).versions(key)
-    if existing:
-        return existing[-1]
-    if key.startswith("nist-sp800-53-"):
-        ensure_shipped(session, principal, SP800_53[0])
-    return store_draft(session, principal, SHIPPED[key](), f"shipped:{key}")
+    # Parsing 800-53 and building its draft and rows makes tens of thousands of acyclic objects; a collector
+    # pass over a large heap in the middle of that cost as much as the insert itself, so pause it throughout.
+    with gc_paused():
+        existing = repo.FrameworkRepository(session).versions(key)
+        if existing:
+            return existing[-1]
+        if key.startswith("nist-sp800-53-"):
+            ensure_shipped(session, principal, SP800_53[0])
+        return store_draft(session, principal, SHIPPED[key](), f"shipped:{key}")
 
 
 def load_library(session: Session, principal: Principal | None, keys: list[str] | None = None) -> list[Framework]:
@@ -68,9 +71,3 @@ def ensure_crosswalk(session: Session, principal: Principal | None) -> int:
     source = ensure_shipped(session, principal, "nist-csf")
     target = ensure_shipped(session, principal, SP800_53[0])
     return import_records(session, principal, crosswalk.load_csf_to_800_53(), source.id, target.id, "shipped:crosswalk")
-
-
-def profile_resolver(session: Session, principal: Principal | None) -> tuple[Resolver, str, str]:
-    """Return a resolver for profiles importing the 800-53 catalog, and the library key/version it maps to."""
-    ensure_shipped(session, principal, SP800_53[0])
-    return nist.shipped_resolver, SP800_53[0], SP800_53[1]

@@ -38,15 +38,21 @@ def resolver_from_files(catalogs: dict[str, Source]) -> Resolver:
 
 
 def import_target(profile: Profile, imp: Import) -> str:
-    """Return what an import points at: a `#uuid` href is replaced by its back-matter rlink (JSON first)."""
+    """Return what an import points at: a `#uuid` href is replaced by its back-matter rlink (JSON first).
+
+    A `#uuid` naming no back-matter resource is passed on as is (the resolver may know a catalog by that
+    uuid); a resource without rlinks is passed on by its title (the resolver may know a catalog so titled).
+    """
     location = where(profile.name, f"{imp.path}.href")
     if not imp.href.startswith("#"):
         return imp.href
     resource = profile.resource(imp.href[1:])
     if resource is None:
-        raise OscalError(f"import href {imp.href!r} names no back-matter resource", location)
+        return imp.href
     if not resource.rlinks:
-        raise OscalError(f"back-matter resource {imp.href[1:]!r} has no rlinks", location)
+        if resource.title:
+            return resource.title
+        raise OscalError(f"back-matter resource {imp.href[1:]!r} has neither rlinks nor a title", location)
     json_links = [href for href, media in resource.rlinks if media and "json" in media]
     return (json_links or [resource.rlinks[0][0]])[0]
 
@@ -56,8 +62,9 @@ def _load_source(profile: Profile, imp: Import, resolver: Resolver, seen: frozen
     location = where(profile.name, f"{imp.path}.href")
     try:
         source = resolver(target)
-    except (KeyError, FileNotFoundError) as exc:
-        raise OscalError(f"cannot resolve import {target!r} ({exc})", location) from None
+    except (LookupError, FileNotFoundError) as exc:
+        reason = exc.args[0] if exc.args else type(exc).__name__
+        raise OscalError(f"cannot resolve import {target!r}: {reason}", location) from None
     if isinstance(source, Profile):
         if source.uuid in seen:
             raise OscalError(f"profile import cycle through {source.uuid}", location)
