@@ -51,7 +51,7 @@ bench: $(STAMP) ## Run the benchmarks in bench/ and print figures against their 
 security: $(STAMP) chromium ## bandit, ASVS-tagged tests with the full authorisation matrix (report in var/asvs-report.md), API fuzzing, kill -9 durability
 	mkdir -p var
 	$(BIN)/bandit -q -r src -ll
-	TANDEM_SECURITY_FULL=1 $(BIN)/pytest -q -n 2 -m "asvs or authz_full" --junitxml=var/security-junit.xml $(PYTEST_ARGS)
+	TANDEM_SECURITY_FULL=1 $(BIN)/pytest -q -n 2 -m "asvs or authz_full or reliability_full" --junitxml=var/security-junit.xml $(PYTEST_ARGS)
 	$(BIN)/python -m security.asvs_report var/security-junit.xml --out var/asvs-report.md
 	$(BIN)/python -m security.fuzz_api --examples 100 --out var
 	$(BIN)/python -m security.durability --rounds 25 --writers 8

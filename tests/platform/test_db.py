@@ -52,6 +52,17 @@ def test_sqlite_runs_wal_full_sync_and_foreign_keys(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000
 
 
+def test_migrations_leave_sqlite_foreign_keys_on(tmp_path: Path) -> None:
+    """Migrations switch SQLite's foreign keys off while batch mode rebuilds tables; they must come back on."""
+    database = Database(make_engine(f"sqlite:///{tmp_path / 'fk.db'}"))
+    migrate.upgrade(database.engine)
+    migrate.downgrade(database.engine, "strategy@-1")
+    migrate.upgrade(database.engine)
+    with database.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert migrate.pending_heads(database.engine) == []
+
+
 def test_readonly_unit_of_work_cannot_write(db: Database) -> None:
     refused = pytest.raises(Exception, match=r"(?i)read.only|readonly|attempt to write")
     with refused, unit_of_work(db, readonly=True) as s:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-FULL_MARKERS = ("authz_full",)
+FULL_MARKERS = ("authz_full", "reliability_full")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
