@@ -16,19 +16,11 @@ from tandem.incidents.service import get_incident, record
 from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
-from tandem.platform.errors import InvalidInput, NotFound
-from tandem.platform.safety.errors import UnsafeInput
-from tandem.platform.safety.uploads import safe_filename, sniff_type
-from tandem.platform.storage import FileStore
+from tandem.platform.errors import NotFound
+from tandem.platform.storage import MEDIA_TYPES, FileStore, checked_upload
 
 STORE = FileStore("incident-evidence")
 ALLOWED = {"pdf", "png", "jpg", "txt", "csv", "json", "docx", "xlsx"}
-MEDIA = {
-    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "txt": "text/plain", "csv": "text/csv",
-    "json": "application/json",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}  # fmt: skip
 
 
 def limit() -> int:
@@ -38,15 +30,7 @@ def limit() -> int:
 
 def checked_file(data: bytes, filename: str, where: str = "file") -> tuple[str, str]:
     """Return (kind, safe name) of an upload, or raise a located error for a too-large or wrongly typed file."""
-    if len(data) > limit():
-        raise InvalidInput.one(where, f"file exceeds the {limit():,}-byte limit")
-    if not data:
-        raise InvalidInput.one(where, "the file is empty")
-    try:
-        kind = sniff_type(data, filename, ALLOWED)
-    except UnsafeInput as exc:
-        raise InvalidInput.one(where, f"{exc.reason} (allowed: {', '.join(sorted(ALLOWED))})") from None
-    return kind, safe_filename(filename)
+    return checked_upload(data, filename, ALLOWED, limit(), where)
 
 
 def upload(
@@ -57,7 +41,7 @@ def upload(
     check(session, principal, actions.EDIT.name, incident)
     kind, name = checked_file(data, filename)
     row = EvidenceFile(incident_id=incident.id, title=(title.strip() or name)[:300], file_name=name,
-                       media_type=MEDIA[kind], size=len(data), sha256=STORE.store(data),
+                       media_type=MEDIA_TYPES[kind], size=len(data), sha256=STORE.store(data),
                        uploaded_by=actor_of(principal)[:200])  # fmt: skip
     session.add(row)
     record(session, incident, "evidence", f"Evidence added: {row.title} ({name}, {len(data):,} bytes, "

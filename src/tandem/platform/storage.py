@@ -11,8 +11,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tandem.platform.config import get_settings
+from tandem.platform.errors import InvalidInput
+from tandem.platform.safety.errors import UnsafeInput
+from tandem.platform.safety.uploads import safe_filename, sniff_type
 
 _HEX = frozenset("0123456789abcdef")
+# The media type each sniffed kind is served with (as an attachment).
+MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "txt": "text/plain", "csv": "text/csv",
+    "json": "application/json", "xml": "application/xml",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text", "odp": "application/vnd.oasis.opendocument.presentation",
+}  # fmt: skip
+
+
+def checked_upload(data: bytes, filename: str, allowed: set[str], limit: int, where: str = "file") -> tuple[str, str]:
+    """Return (kind, harmless name) of an upload; raise a located error for a too-large, empty or wrongly typed file
+    (the type is read from the bytes, never trusted from the name)."""
+    if len(data) > limit:
+        raise InvalidInput.one(where, f"file exceeds the {limit:,}-byte limit")
+    if not data:
+        raise InvalidInput.one(where, "the file is empty")
+    try:
+        kind = sniff_type(data, filename, allowed)
+    except UnsafeInput as exc:
+        raise InvalidInput.one(where, f"{exc.reason} (allowed: {', '.join(sorted(allowed))})") from None
+    return kind, safe_filename(filename)
 
 
 @dataclass(frozen=True)

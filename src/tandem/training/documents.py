@@ -12,21 +12,13 @@ from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import InvalidInput, NotFound
-from tandem.platform.safety.errors import UnsafeInput
-from tandem.platform.safety.uploads import safe_filename, sniff_type
-from tandem.platform.storage import FileStore
+from tandem.platform.storage import MEDIA_TYPES, FileStore, checked_upload
 from tandem.training import actions, completions, courses
 from tandem.training.common import check
 from tandem.training.models import Completion, Course
 
 STORE = FileStore("training-documents")
-MEDIA = {
-    "pdf": "application/pdf", "txt": "text/plain", "png": "image/png", "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text", "odp": "application/vnd.oasis.opendocument.presentation",
-}  # fmt: skip
-ALLOWED = set(MEDIA)
+ALLOWED = {"pdf", "txt", "png", "jpg", "docx", "pptx", "odt", "odp"}
 CONFIRMED_SOURCE = "tandem document: read and understood"
 
 
@@ -37,15 +29,7 @@ def limit() -> int:
 
 def checked_file(data: bytes, filename: str, where: str = "file") -> tuple[str, str]:
     """Return (kind, safe name) of an upload, or raise a located error for a too-large or wrongly typed file."""
-    if len(data) > limit():
-        raise InvalidInput.one(where, f"file exceeds the {limit():,}-byte limit")
-    if not data:
-        raise InvalidInput.one(where, "the file is empty")
-    try:
-        kind = sniff_type(data, filename, ALLOWED)
-    except UnsafeInput as exc:
-        raise InvalidInput.one(where, f"{exc.reason} (allowed: {', '.join(sorted(ALLOWED))})") from None
-    return kind, safe_filename(filename)
+    return checked_upload(data, filename, ALLOWED, limit(), where)
 
 
 def attach_document(
@@ -58,7 +42,7 @@ def attach_document(
         raise InvalidInput.one("format", f"only document courses carry a document (this one is a {course.format})")
     kind, name = checked_file(data, filename)
     course.document_sha256 = STORE.store(data)
-    course.document_name, course.document_media_type, course.document_size = name, MEDIA[kind], len(data)
+    course.document_name, course.document_media_type, course.document_size = name, MEDIA_TYPES[kind], len(data)
     session.flush()
     return course
 

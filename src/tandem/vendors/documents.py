@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import InvalidInput, NotFound
-from tandem.platform.safety.errors import UnsafeInput
-from tandem.platform.safety.uploads import safe_filename, sniff_type
+from tandem.platform.storage import MEDIA_TYPES, checked_upload
 from tandem.vendors import actions, storage
 from tandem.vendors import repository as repo
 from tandem.vendors.common import check, get_vendor
@@ -21,32 +20,18 @@ from tandem.vendors.settings import get_vendors_settings
 from tandem.vendors.vocab import DOCUMENT_KINDS
 
 ALLOWED = {"pdf", "png", "jpg", "txt", "csv", "docx", "xlsx"}
-MEDIA = {
-    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "txt": "text/plain", "csv": "text/csv",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}  # fmt: skip
 
 
 def checked_file(data: bytes, filename: str, where: str = "file") -> tuple[str, str]:
     """Return (kind, safe name) of an upload, or raise a located error for a too-large or wrongly typed file."""
-    limit = get_vendors_settings().max_document_bytes
-    if len(data) > limit:
-        raise InvalidInput.one(where, f"file exceeds the {limit:,}-byte limit")
-    if not data:
-        raise InvalidInput.one(where, "the file is empty")
-    try:
-        kind = sniff_type(data, filename, ALLOWED)
-    except UnsafeInput as exc:
-        raise InvalidInput.one(where, f"{exc.reason} (allowed: {', '.join(sorted(ALLOWED))})") from None
-    return kind, safe_filename(filename)
+    return checked_upload(data, filename, ALLOWED, get_vendors_settings().max_document_bytes, where)
 
 
 def make_document(data: bytes, filename: str, **fields: Any) -> Document:
     """Store the bytes and return an unsaved Document row for them."""
     kind, name = checked_file(data, filename)
     title = (fields.pop("title", "") or name)[:300]
-    return Document(title=title, file_name=name, media_type=MEDIA[kind], size=len(data),
+    return Document(title=title, file_name=name, media_type=MEDIA_TYPES[kind], size=len(data),
                     sha256=storage.store(data), **fields)  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tandem.platform.geo import EEA as EEA  # the residence set GDPR rules use, shared with vendors
+
 # element -> (label, fideslang data category key); RoPA, discovery and breach triggers share these keys.
 ELEMENTS: dict[str, tuple[str, str]] = {
     "name": ("Name", "user.name"),
@@ -73,40 +75,6 @@ OPERATORS = (">", ">=", "<", "<=")
 KNOWN = frozenset(ELEMENTS) | frozenset(GROUP_FLAGS) | frozenset(INCIDENT_FLAGS)
 INCIDENT_KNOWN = frozenset(INCIDENT_FLAGS)
 
-# EU member states and the EEA (GDPR applies in all of them).
-EEA = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "IS",
-        "LI",
-        "NO",
-    ]
-)
 
 # Discovery entity types (data.discovery) -> breach elements, so populations can be proposed from scans.
 DISCOVERY_ELEMENTS = {

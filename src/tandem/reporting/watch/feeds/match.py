@@ -8,40 +8,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from tandem.platform.geo import EU_COUNTRIES
+
 from .items import FeedItem
 from .topics import EU_TOPICS, framework_topics
 
-EU_COUNTRIES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
 # Words that say nothing about which product is meant ("IOS and IOS XE Software", "Confluence Server").
 _GENERIC = frozenset(["and", "or", "the", "for", "of", "software", "server", "data", "center", "edition", "enterprise"])
 # KEV and CISA name Chrome's vulnerabilities after its engine, Chromium.
