@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import orjson
-
-from tandem.platform.safety.errors import TooLarge, UnsafeInput
+from tandem.platform.safety import jsondoc
+from tandem.platform.safety.jsondoc import DocumentError
+from tandem.platform.safety.jsondoc import expect as expect  # re-exported for the parsers
+from tandem.platform.safety.jsondoc import pointer as pointer  # re-exported for the parsers
 
 # Yearly NVD 2.0 feeds are ~150-300 MB uncompressed; anything bigger is not a feed we know.
 MAX_FEED_BYTES = 512 * 1024 * 1024
 
 
-class FeedError(UnsafeInput):
-    """A feed file is malformed; `location` is `file:line:column` or `file#/json/pointer`."""
-
-
-def pointer(name: str, *parts: str | int) -> str:
-    """Return `name#/a/0/b`, the JSON-pointer location of a value inside a file (extends an existing pointer)."""
-    base = name.rstrip("/") if "#" in name else name + "#"
-    return base + "".join(f"/{p}" for p in parts)
-
-
-def load_json(data: bytes | str, name: str, max_bytes: int = MAX_FEED_BYTES) -> Any:
-    """Parse JSON bytes, raising TooLarge or a FeedError located at file:line:column."""
-    if len(data) > max_bytes:
-        raise TooLarge(f"JSON exceeds the {max_bytes}-byte limit", name)
-    try:
-        return orjson.loads(data)
-    except json.JSONDecodeError as exc:  # orjson's error subclasses it and carries line/column
-        raise FeedError(f"malformed JSON: {exc.msg}", f"{name}:{exc.lineno}:{exc.colno}") from exc
-
-
-def expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
-    """Return `value` if it has the expected JSON type, else raise a located FeedError."""
-    if not isinstance(value, kind):
-        wanted = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise FeedError(f"expected {wanted}, got {type(value).__name__}", where)
-    return value
+FeedError = DocumentError  # one located-error class for every JSON document parser
 
 
 def text(obj: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
@@ -47,3 +22,8 @@ def text(obj: dict[str, Any], key: str, where: str, default: str | None = None) 
     if value is None:
         raise FeedError(f"missing required field {key!r}", where)
     return str(value)
+
+
+def load_json(data: bytes | str, name: str, max_bytes: int = MAX_FEED_BYTES) -> Any:
+    """Parse JSON bytes (at most MAX_FEED_BYTES), raising TooLarge or a FeedError located at file:line:column."""
+    return jsondoc.load_json(data, name, max_bytes)
