@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -34,12 +35,23 @@ def checkpoint_tick(db: Database) -> Any:
     return tick
 
 
+def freeze_startup_heap() -> None:
+    """Move everything alive after start-up (modules, routes, models) out of the cyclic collector's reach.
+
+    Those objects live as long as the process; without this every full collection re-scans them (~350k objects
+    once every domain is loaded), which showed as ~200 ms pauses on every few requests under load.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def serve(app: Any, db: Database, settings: Settings, host: str, port: int, with_worker: bool = True) -> None:
     """Serve app on host:port; on SQLite the one job worker runs in this process (single writer process)."""
     worker = Worker(db, settings.worker_poll_seconds, tick=checkpoint_tick(db)) if with_worker else None
     thread = worker.start_thread() if worker else None
     config = uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False)
     server = uvicorn.Server(config)
+    freeze_startup_heap()
     try:
         server.run()
     finally:
@@ -65,4 +77,5 @@ def run_worker(db: Database, settings: Settings) -> None:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    freeze_startup_heap()
     worker.run_forever()
