@@ -132,10 +132,20 @@ def match_reversed(pattern: re.Pattern[str], window: str) -> re.Match[str] | Non
     return match
 
 
+# The last characters of the version words (`v`, `ver.`, `version`, `build`, ..., `updated to`): a window
+# whose last word ends otherwise cannot match (a cheap test before the regex).
+_VERSION_WORD_ENDS = frozenset("vrndewtko.VRNDEWTKO")
+
+
 def preceded_by_version_word(text: str, start: int) -> bool:
     """Return whether the words just before `start` call the value a version."""
     if start and text[start - 1] == "/":
         return True
+    head = text[max(0, start - 30) : start].rstrip()
+    if head[-1:] in (":", "=", "#"):
+        head = head[:-1].rstrip()
+    if not head or head[-1] not in _VERSION_WORD_ENDS:
+        return False
     return match_reversed(_VERSION_WORDS_REVERSED, reversed_before(text, start, 30)) is not None
 
 
@@ -146,9 +156,16 @@ _TAG_BEFORE = re.compile(r"<([A-Za-z_][\w:.-]*)[^<>]*>$")
 
 def key_before(text: str, start: int) -> str | None:
     """Return the field name written right before a value (`"key": "`, `key=`, `<key>`), if any."""
-    if start and (text[start - 1] == ">" or text[start - 2 : start] == ">\n"):
+    if not start:
+        return None
+    before = text[start - 1]
+    if before == ">" or (before == "\n" and text[start - 2 : start] == ">\n"):
         match = _TAG_BEFORE.search(text, max(0, start - 70), start)
         return match.group(1) if match else None
+    # A cheap test first: the value must follow `:` or `=` and blanks or quotes (most values in prose do not).
+    head = text[max(0, start - 9) : start].rstrip().rstrip("\"'").rstrip()
+    if not head or head[-1] not in ":=":
+        return None
     match = match_reversed(_KEY_BEFORE_REVERSED, reversed_before(text, start, 70))
     return match.group(1)[::-1] if match else None
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from operator import attrgetter
 
 from . import validators as v
 from .context import state_between, type_for_key
 from .findings import Detection
-from .layout import Cell, Layout
-from .matcher import Candidate
+from .layout import Layout
 from .types import EntityType as T
 from .types import Member as M
 from .validators.dates import find_birth_date
@@ -18,6 +19,7 @@ _UNQUOTED_EQ = re.compile(r"[^\s,;&\"'<>]*")
 _UNQUOTED_COLON = re.compile(r"[^\n,;\"'<>{}\[\]]*")
 _QUOTED = {'"': re.compile(r'[^"\n]{0,400}'), "'": re.compile(r"[^'\n]{0,400}")}
 _PROSE_WINDOW = 40
+_START = attrgetter("start")
 # The first value-shaped token after a cue word, per type.
 _FORWARD = {
     M.US_PASSPORT: re.compile(r"(?<![\w-])[A-Z]?\d{8,9}(?![\w-])"),
@@ -35,29 +37,36 @@ _CUE_TYPES = {
     "cue_itin": M.US_ITIN,
 }
 _STRICT_SECRET_WORDS = ("token", "key", "secret", "auth", "bearer", "credential")
+_KEY_RULES = {entity: "key_" + entity.lower() for entity in T}
+_COLUMN_RULES = {entity: "column_" + entity.lower() for entity in T}
+
+
+def _itin(value: str) -> bool:
+    digits = value.replace("-", "").replace(" ", "")
+    return len(digits) == 9 and digits.isdigit() and v.itin_ok(digits[:3], digits[3:5])
+
+
+# The validator of each context-only type that needs nothing but the value (a lookup, not an if-chain).
+_VALUE_CHECKS: dict[T, Callable[[str], bool]] = {
+    M.DATE_OF_BIRTH: v.parse_birth_date,
+    M.US_PASSPORT: v.is_passport,
+    M.MEDICAL_RECORD_NUMBER: v.is_mrn,
+    M.US_SSN: v.is_ssn,
+    M.US_ITIN: _itin,
+    M.PHONE: v.is_phone,
+    M.PERSON: v.is_person_name,
+    M.AWS_SECRET_ACCESS_KEY: v.is_aws_secret,
+}
 
 
 def typed_value_ok(entity: T, value: str, text: str, start: int) -> bool:
     """Return whether `value`, announced as `entity` by its field or cue, passes that type's validator."""
-    if entity is M.DATE_OF_BIRTH:
-        return v.parse_birth_date(value)
-    if entity is M.US_PASSPORT:
-        return v.is_passport(value)
+    check = _VALUE_CHECKS.get(entity)
+    if check is not None:
+        return check(value)
     if entity is M.US_DRIVER_LICENSE:
+        # The state named just before the value picks the licence format.
         return v.is_driver_license(value, state_between(text, max(0, start - 60), start))
-    if entity is M.MEDICAL_RECORD_NUMBER:
-        return v.is_mrn(value)
-    if entity is M.US_SSN:
-        return v.is_ssn(value)
-    if entity is M.US_ITIN:
-        digits = value.replace("-", "").replace(" ", "")
-        return len(digits) == 9 and digits.isdigit() and v.itin_ok(digits[:3], digits[3:5])
-    if entity is M.PHONE:
-        return v.is_phone(value)
-    if entity is M.PERSON:
-        return v.is_person_name(value)
-    if entity is M.AWS_SECRET_ACCESS_KEY:
-        return v.is_aws_secret(value)
     return False
 
 
@@ -65,6 +74,8 @@ _PADDING = " \t\r\"'"
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    if start < end and text[start] not in _PADDING and text[end - 1] not in _PADDING:
+        return start, end  # the common case: nothing to trim
     value = text[start:end]
     left = start + len(value) - len(value.lstrip(_PADDING))
     return left, max(left, start + len(value.rstrip(_PADDING)))
@@ -88,17 +99,17 @@ def _secret(key: str, text: str, start: int, end: int, rule: str) -> Detection |
     return Detection(M.SECRET, start, end, 0.8, rule)
 
 
-def judge_key(text: str, cand: Candidate, layout: Layout) -> Detection | None:
+def judge_key(text: str, start: int, ends: tuple[int, ...], rule: str, layout: Layout) -> Detection | None:
     """Validate the value after a field name (`"dob": "…"`, `ssn=…`, `password: …`) as the type the name gives."""
-    name_match = _KEY_NAME.match(text, cand.start)
+    name_match = _KEY_NAME.match(text, start)
     if name_match is None:
         return None
     key = name_match.group()
     entity = type_for_key(key)
-    if entity is None or layout.cell_at(cand.start) is not None:
+    if entity is None or layout.in_cell(start):
         return None
-    value_start = cand.ends[0]
-    while value_start < len(text) and text[value_start] in " \t":
+    value_start = ends[0]
+    while text[value_start : value_start + 1] in (" ", "\t"):
         value_start += 1
     start, end = _value_span(text, name_match.end(), value_start)
     if start >= end:
@@ -112,7 +123,7 @@ def judge_key(text: str, cand: Candidate, layout: Layout) -> Detection | None:
         start, end = found
     elif not typed_value_ok(entity, text[start:end], text, start):
         return None
-    return Detection(entity, start, end, 0.9, "key_" + entity.lower())
+    return Detection(entity, start, end, 0.9, _KEY_RULES[entity])
 
 
 def _line_end(text: str, start: int, limit: int) -> int:
@@ -120,48 +131,56 @@ def _line_end(text: str, start: int, limit: int) -> int:
     return limit if newline < 0 else newline
 
 
-def judge_cue(text: str, cand: Candidate, layout: Layout) -> Detection | None:
+def judge_cue(text: str, start: int, ends: tuple[int, ...], rule: str, layout: Layout) -> Detection | None:
     """Find the first value of the cue word's type within a few words after it, on the same line."""
-    entity = _CUE_TYPES[cand.pattern.rule]
-    if layout.cell_at(cand.start) is not None:
+    entity = _CUE_TYPES[rule]
+    if layout.in_cell(start):
         return None
-    start = cand.ends[0]
+    start = ends[0]
     limit = _line_end(text, start, min(len(text), start + _PROSE_WINDOW))
     if entity is M.DATE_OF_BIRTH:
         found = find_birth_date(text, start, limit)
         if found is None:
             return None
-        return Detection(entity, found[0], found[1], 0.85, cand.pattern.rule)
+        return Detection(entity, found[0], found[1], 0.85, rule)
     for match in _FORWARD[entity].finditer(text, start, limit):
         if typed_value_ok(entity, match.group(), text, match.start()):
-            return Detection(entity, match.start(), match.end(), 0.85, cand.pattern.rule)
+            return Detection(entity, match.start(), match.end(), 0.85, rule)
         if entity is not M.US_DRIVER_LICENSE:
             return None
     return None
 
 
 def judge_cells(text: str, layout: Layout) -> list[Detection]:
-    """Validate every cell of columns whose names announce a context-only type (`dob`, `mrn`, `full_name`)."""
+    """Validate every cell of columns whose names announce a context-only type (`dob`, `mrn`, `full_name`).
+
+    The type, validator and rule are decided once per column.
+    """
     found: list[Detection] = []
-    typed: dict[str, T | None] = {}
-    for cell in layout.cells:
-        if cell.key not in typed:
-            typed[cell.key] = type_for_key(cell.key)
-        entity = typed[cell.key]
-        if entity is None:
-            continue
-        detection = _judge_cell(text, cell, entity)
-        if detection is not None:
-            found.append(detection)
+    for table in layout.tables:
+        for column, key in enumerate(table.names):
+            entity = type_for_key(key)
+            if entity is not None:
+                _judge_column(text, table.rows, column, key, entity, found)
+    found.sort(key=_START)
     return found
 
 
-def _judge_cell(text: str, cell: Cell, entity: T) -> Detection | None:
-    start, end = _trimmed(text, cell.start, cell.end)
-    if start >= end:
-        return None
-    if entity is M.SECRET:
-        return _secret(cell.key, text, start, end, "column_secret")
-    if not typed_value_ok(entity, text[start:end], text, start):
-        return None
-    return Detection(entity, start, end, 0.9, "column_" + entity.lower())
+def _judge_column(
+    text: str, rows: list[tuple[list[int], list[int]]], column: int, key: str, entity: T, found: list[Detection]
+) -> None:
+    check = _VALUE_CHECKS.get(entity)
+    rule = _COLUMN_RULES[entity]
+    for starts, ends in rows:
+        start, end = _trimmed(text, starts[column], ends[column])
+        if start >= end:
+            continue
+        if entity is M.SECRET:
+            detection = _secret(key, text, start, end, "column_secret")
+            if detection is not None:
+                found.append(detection)
+            continue
+        value = text[start:end]
+        # Licence formats depend on the state written before the value: only they need the text.
+        if check(value) if check is not None else typed_value_ok(entity, value, text, start):
+            found.append(Detection(entity, start, end, 0.9, rule))

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, le
 
 from .cues import judge_cells, judge_cue, judge_key
 from .findings import Detection
 from .layout import Layout, find_layout
-from .matcher import Candidate, find_candidates, pattern_rules
+from .matcher import pattern_rules, scan
 from .names import find_names
-from .values import JUDGES
+from .values import JUDGES, Judge
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 _START = attrgetter("start")
+_END = attrgetter("end")
 
 
 def _rank(detection: Detection) -> tuple[float, int, int]:
@@ -42,7 +42,7 @@ def _resolve(detections: list[Detection]) -> list[Detection]:
 
     Only runs of mutually overlapping detections need ranking; the rest are kept as they are.
     """
-    if any(detection.end <= detection.start for detection in detections):
+    if any(map(le, map(_END, detections), map(_START, detections))):
         return _resolve_ranked(detections)
     kept: list[Detection] = []
     cluster: list[Detection] = []
@@ -60,22 +60,22 @@ def _resolve(detections: list[Detection]) -> list[Detection]:
 
 
 @lru_cache(maxsize=1)
-def _judges() -> dict[str, Callable[[str, Candidate, Layout], Detection | None]]:
-    """Map every compiled rule to its judge: values by validator, field names and cue words by context."""
-    judges: dict[str, Callable[[str, Candidate, Layout], Detection | None]] = dict.fromkeys(pattern_rules(), judge_cue)
-    judges.update(JUDGES)
-    judges["key"] = judge_key
-    return judges
+def _judges() -> tuple[tuple[Judge, str], ...]:
+    """Per compiled pattern, its judge and rule: values by validator, field names and cue words by context."""
+    judges: dict[str, Judge] = {**JUDGES, "key": judge_key}
+    return tuple((judges.get(rule, judge_cue), rule) for rule in pattern_rules())
 
 
 def detect_with_layout(text: str, layout: Layout, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Detection]:
     """Return non-overlapping detections in `text` whose tables are described by `layout`, in text order."""
     detections: list[Detection] = []
+    append = detections.append
     judges = _judges()
-    for cand in find_candidates(text):
-        found = judges[cand.pattern.rule](text, cand, layout)
+    for start, index, ends in scan(text):
+        judge, rule = judges[index]
+        found = judge(text, start, ends, rule, layout)
         if found is not None:
-            detections.append(found)
+            append(found)
     detections.extend(judge_cells(text, layout))
     detections.extend(find_names(text, layout))
     return [d for d in _resolve(detections) if d.confidence >= min_confidence]

@@ -34,10 +34,21 @@ _STRONG_WORDS = (
     "according to",
 )  # fmt: skip
 _WEAK_WORDS = ("for", "by", "with", "from", "and", "to", "of")
-_STRONG_BEFORE_REVERSED = re.compile(
-    r"\s*[.:,]?\b(?:" + "|".join(word[::-1] for word in _STRONG_WORDS) + r")\b", re.IGNORECASE
-)
-_WEAK_BEFORE_REVERSED = re.compile(r"\s(?:" + "|".join(word[::-1] for word in _WEAK_WORDS) + r")\b")
+
+
+def _by_last_word(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, tuple[str, ...]] = {}
+    for phrase in phrases:
+        last = phrase.rsplit(" ", 1)[-1]
+        grouped[last] = (*grouped.get(last, ()), phrase)
+    return grouped
+
+
+# Cue phrases by their last word, so that the word before a name is looked up rather than matched by a regex.
+_STRONG_BY_LAST = _by_last_word(_STRONG_WORDS)
+_WEAK = frozenset(_WEAK_WORDS)
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+_CUE_REACH = 40  # how far before a name its cue word may start
 _AFTER = re.compile(
     r"^(?:\s(?:was|is|has|had|will|would|should|can|could|did|does|starts?|started|joined|disputed|passed|said|"
     r"says|called|reported|requested|asked|wrote|emailed|confirmed|signed|paid|left|moved|needs|lives|born|"
@@ -68,27 +79,71 @@ def _strip_leading(words: list[str]) -> int:
     return count
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _phrase_before(head: str, phrases: tuple[str, ...]) -> bool:
+    """Return whether `head` ends with one of `phrases` (any case) that starts at a word boundary."""
+    lowered = head[-24:].lower()
+    for phrase in phrases:
+        if lowered.endswith(phrase):
+            first = len(head) - len(phrase)
+            if first == 0 or not _is_word_char(head[first - 1]):
+                return True
+    return False
+
+
+def _strong_before(text: str, start: int) -> bool:
+    """Return whether a strong cue (`Dear`, `patient`, `signed by`) ends right before `start`.
+
+    The cue is a whole word or phrase, then an optional `.`, `:` or `,` and blanks, within 40 characters.
+    """
+    head = text[max(0, start - _CUE_REACH) : start].rstrip()
+    if head[-1:] in (".", ":", ","):
+        head = head[:-1]
+    last = head[len(head.rstrip(_WORD_CHARS)) :]
+    if not last or (len(last) < len(head) and _is_word_char(head[-len(last) - 1])):
+        return False
+    phrases = _STRONG_BY_LAST.get(last.lower())
+    return phrases is not None and _phrase_before(head, phrases)
+
+
+def _weak_before(text: str, start: int) -> bool:
+    """Return whether `for`, `by`, `with`, ... and one blank (and a line break) come right before `start`."""
+    blank = start - 2 if text[start - 1 : start] == "\n" and start > 1 and text[start - 2].isspace() else start - 1
+    if blank <= 0 or not text[blank].isspace():
+        return False
+    head = text[max(0, start - _CUE_REACH) : blank]
+    last = head[len(head.rstrip(_WORD_CHARS)) :]
+    if last not in _WEAK:
+        return False
+    return len(last) == len(head) or not _is_word_char(head[-len(last) - 1])
+
+
 def _is_person(text: str, start: int, end: int, words: int) -> bool:
-    before = reversed_before(text, start, 40)
     after = text[end : end + 30]
     if words == 1:
-        supported = (after[:2] in (", ", " (") and _AFTER.match(after) is not None) or bool(
-            match_reversed(_STRONG_BEFORE_REVERSED, before)
-        )
+        supported = (after[:2] in (", ", " (") and _AFTER.match(after) is not None) or _strong_before(text, start)
     else:
-        supported = bool(
-            _AFTER.match(after)
-            or match_reversed(_WEAK_BEFORE_REVERSED, before)
-            or match_reversed(_STRONG_BEFORE_REVERSED, before)
-        )
-    return supported and not (_COMPANY_AFTER.match(after) or match_reversed(_COMPANY_BEFORE_REVERSED, before))
+        supported = bool(_AFTER.match(after)) or _weak_before(text, start) or _strong_before(text, start)
+    if not supported or _COMPANY_AFTER.match(after):
+        return False
+    return match_reversed(_COMPANY_BEFORE_REVERSED, reversed_before(text, start, 40)) is None
 
 
 def find_names(text: str, layout: Layout) -> list[Detection]:
     """Return person names in prose that a nearby cue word supports."""
     found: list[Detection] = []
-    for match in _RUN.finditer(text):
-        run = match.group(1)
+    # Table rows are skipped whole (their columns say what their values are): a run never spans lines.
+    for low, high in layout.prose_ranges(len(text)) if layout.tables else ((0, len(text)),):
+        _find_in(text, low, high, found)
+    return found
+
+
+def _find_in(text: str, low: int, high: int, found: list[Detection]) -> None:
+    for match in _RUN.finditer(text, low, high):
+        run = match.group()  # the whole match: the look-ahead is empty
         start, end = match.span()
         if " " in run:
             words = run.split(" ")
@@ -102,6 +157,5 @@ def find_names(text: str, layout: Layout) -> list[Detection]:
             continue  # a single word, the common case: a capital opening a sentence
         else:
             kept = 1
-        if layout.cell_at(start) is None and _is_person(text, start, end, kept):
+        if _is_person(text, start, end, kept):
             found.append(Detection(M.PERSON, start, end, 0.75, "prose_name"))
-    return found

@@ -31,12 +31,13 @@ class Pattern:
     caseless: bool = False
     # True when every character the left boundary blocks could itself start the match, so that the leftmost
     # start of a match is never blocked: the boundary is then compiled into the expression (which Hyperscan
-    # scans much faster) without changing any result.
+    # scans much faster) without changing any result. It is checked in Python all the same.
     left_implied: bool = False
-    # When `regex` is a looser prefilter: the value's true shape (a plain `re` expression) and its longest
-    # match; its leftmost match ending where the prefilter's match ends gives the start.
-    shape: str = ""
-    shape_width: int = 0
+    # How the start is found in Python instead of by Hyperscan, whose start-of-match tracking (SOM) costs
+    # more than the whole rest of the scan for the patterns with long variable prefixes: `email_local`
+    # (the local part before the `@`) or `field_name` (the field name before `:`/`=`, also when `regex` is
+    # a looser prefilter). Empty: Hyperscan reports the leftmost start.
+    start_by: str = ""
 
 
 _SEP = r"[ .-]"
@@ -45,9 +46,10 @@ VALUE_PATTERNS: tuple[Pattern, ...] = (
         "email",
         r"[A-Za-z0-9_%+-][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",
         left_implied=True,
+        start_by="email_local",
     ),
-    Pattern("phone_us", rf"(?:\+?1{_SEP}?)?(?:\([2-9]\d\d\)\s?|[2-9]\d\d{_SEP})[2-9]\d\d{_SEP}\d{{4}}", Boundary.WORD),
     Pattern("phone_intl", r"\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,6}", Boundary.WORD, Boundary.ALNUM_DOT),
+    Pattern("phone_us", rf"(?:\+?1{_SEP}?)?(?:\([2-9]\d\d\)\s?|[2-9]\d\d{_SEP})[2-9]\d\d{_SEP}\d{{4}}", Boundary.WORD),
     Pattern("ssn_dashed", r"\d{3}-\d{2}-\d{4}"),
     Pattern("ssn_spaced", r"\d{3} \d{2} \d{4}"),
     Pattern("card_plain", r"\d{13,19}"),
@@ -64,16 +66,16 @@ VALUE_PATTERNS: tuple[Pattern, ...] = (
 
 # A field name followed by `:` or `=`: JSON, YAML, logs (`dob=`), env files, XML attributes. Only names that
 # contain a typed token (`dob`, `passport`, `name`, ...; separators and case aside) can announce a type, so
-# Hyperscan reports only those: most field names in logs and JSON cost nothing.
+# Hyperscan reports only those: most field names in logs and JSON cost nothing. The expression is a prefilter
+# from a typed token to the sign; the name's start (and so its left edge) is found in Python.
 _KEY_WORDS = "|".join("[_.-]*".join(word) for word in sorted(key_words()))
 KEY_PATTERN = Pattern(
     "key",
-    rf"(?:[A-Za-z_][A-Za-z0-9_.-]*)?(?:{_KEY_WORDS})[A-Za-z0-9_.-]*[\"']?[ \t]?[:=]",
+    rf"(?:{_KEY_WORDS})[A-Za-z0-9_.-]*[\"']?[ \t]?[:=]",
     Boundary.WORD,
     Boundary.NONE,
     caseless=True,
-    shape=r"[A-Za-z_][A-Za-z0-9_.-]{0,60}[\"']?[ \t]?[:=]",
-    shape_width=64,
+    start_by="field_name",
 )
 
 # Words in prose after which a value of a context-only type follows within a few words.

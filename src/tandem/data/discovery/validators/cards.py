@@ -30,8 +30,10 @@ _DOUBLED_CHAR = str.maketrans("0123456789", "".join(str(value) for value in _DOU
 def luhn_ok(digits: str) -> bool:
     """Return whether a digit string passes the Luhn (mod 10) check."""
     if digits.isascii():
-        # Every second digit from the right is doubled (and its digits summed): a character mapping.
-        return (sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_DOUBLED_CHAR)))) % 10 == 0
+        # Every second digit from the right is doubled (and its digits summed): a character mapping; the
+        # digits are then summed as their ASCII codes less 48 each.
+        total = sum(digits[-1::-2].encode()) + sum(digits[-2::-2].translate(_DOUBLED_CHAR).encode())
+        return (total - 48 * len(digits)) % 10 == 0
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = ord(char) - 48
@@ -56,6 +58,6 @@ def _brand(prefix: str, size: int) -> str | None:
 def is_card(value: str) -> bool:
     """Return whether `value` (digits with optional spaces or dashes) is a plausible card number."""
     digits = value.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
+    if not digits.isdigit() or not 13 <= len(digits) <= 19 or digits.count(digits[0]) == len(digits):
         return False
     return card_brand(digits) is not None and luhn_ok(digits)

@@ -51,7 +51,7 @@ def itin_ok(area: str, group: str) -> bool:
 def is_ssn(value: str) -> bool:
     """Return whether `value` (9 digits, optionally split 3-2-4 by one separator) is a valid SSN."""
     digits = value.replace("-", "").replace(" ", "")
-    if len(digits) != 9 or not digits.isdigit() or len(set(digits)) == 1:
+    if len(digits) != 9 or not digits.isdigit() or digits.count(digits[0]) == 9:
         return False
     return ssn_ok(digits[:3], digits[3:5], digits[5:])
 
@@ -63,7 +63,7 @@ def is_passport(value: str) -> bool:
 
 def is_driver_license(value: str, state: str | None = None) -> bool:
     """Return whether `value` fits the driver's licence format of `state` (any state when unknown)."""
-    if not any(char.isdigit() for char in value) or len(set(value)) < 3:
+    if not any(map(str.isdigit, value)) or len(set(value)) < 3:
         return False
     pattern = _DL_FORMATS.get(state or "")
     if pattern is not None:
