@@ -5,6 +5,10 @@ Named baseline, measured in the same run: a straightforward pure-Python implemen
 (excessive access: peer share per identity × entitlement with dicts and sets), timed on a 10 % sample and
 extrapolated linearly. Goals from the issue: full analysis < 30 s, who-can < 200 ms. Shared 2-core machine: read
 ratios, not absolute seconds. TANDEM_BENCH_ACCESS_SCALE=0.1 runs a tenth of the sizes; =0 skips the database part.
+TANDEM_BENCH_ACCESS_ONLY=db skips the in-memory part. The database part builds SQLite in a temporary folder (about
+two minutes at full scale); TANDEM_BENCH_ACCESS_CACHE=FOLDER keeps the built file there and copies it on later
+runs; TANDEM_BENCH_ACCESS_POSTGRES=URL runs it on that PostgreSQL database instead (created and loaded on first
+use, kept and reused after).
 """
 
 from __future__ import annotations
@@ -87,7 +91,8 @@ def in_memory(sizes: Sizes) -> None:
 def main() -> None:
     """Run the in-memory engine figures and then the database pipeline."""
     sizes = Sizes().scaled(SCALE) if SCALE > 0 else Sizes().scaled(0.1)
-    in_memory(sizes)
+    if os.environ.get("TANDEM_BENCH_ACCESS_ONLY", "") != "db":
+        in_memory(sizes)
     if SCALE > 0:
         from bench.access.database import through_database
 

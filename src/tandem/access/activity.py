@@ -81,19 +81,16 @@ def _store_events(
     return run
 
 
-def _context(session: Session) -> dict[str, Any]:
+def _context(session: Session, rows: list[Any]) -> dict[str, Any]:
+    """Return what the rules need about the events' people, accounts and systems (only those: the job runs over
+    hundreds of thousands of accounts, and loading them all as objects would dominate the analysis)."""
     stores = [name.lower() for _, name, cats, _ in repo.stores(session, None) if SENSITIVE & set(cats)]
-    dormant = {
-        f.account_id
-        for f in session.scalars(
-            select(Finding).where(Finding.kind == "dormant", Finding.status.in_(("open", "acknowledged", "confirmed")))
-        )
-    }
+    account_ids = {e.account_id for e in rows if e.account_id}
     return {
         "stores": stores,
-        "dormant": dormant,
-        "idents": {i.id: i for i in session.scalars(select(Identity))},
-        "accounts": {a.id: a for a in session.scalars(select(Account))},
+        "dormant": repo.dormant_accounts(session, account_ids),
+        "idents": repo.by_ids(session, Identity, {e.identity_id for e in rows}),
+        "accounts": repo.by_ids(session, Account, account_ids),
         "systems": {s.id: s for s in session.scalars(select(System))},
     }
 
@@ -132,7 +129,7 @@ def _event(e: Any, ctx: dict[str, Any]) -> Event:
 def detect(session: Session) -> dict[str, int]:
     """Run the rules and the per-system model over recent events; store new signals as findings."""
     rows = repo.recent_events(session, WINDOW_DAYS)
-    ctx = _context(session)
+    ctx = _context(session, rows)
     events = []
     for row in rows:
         events.append(_event(row, ctx))

@@ -83,7 +83,9 @@ def load(session: Session, now: float | None = None) -> Loaded:
     ix_ent = {r[0]: n for n, r in enumerate(ents)}
     ix_ext = {(r[1], r[2]): n for n, r in enumerate(ents)}
     inc = [(n, ix_ext[(r[1], p)]) for n, r in enumerate(ents) for p in _json(r[4]) if (r[1], p) in ix_ext]
-    asg = np.array([(ix_acc[a], ix_ent[e]) for a, e in raw["assignments"]], dtype=np.int64).reshape(-1, 2)
+    grants = raw["assignments"]  # millions: straight into arrays, no tuple per row
+    asg_account = np.fromiter((ix_acc[r[0]] for r in grants), dtype=np.int64, count=len(grants))
+    asg_entitlement = np.fromiter((ix_ent[r[1]] for r in grants), dtype=np.int64, count=len(grants))
     by_key = {(s[3].lower(), r[2]): n for n, r in enumerate(ents) for s in [systems[ix_sys[r[1]]]]}
     rules, rule_ids = [], {}
     for rid, name, left, lmode, right, rmode, severity in raw["rules"]:
@@ -109,8 +111,8 @@ def load(session: Session, now: float | None = None) -> Loaded:
         acc_service=np.array([bool(r[7]) for r in accounts], dtype=bool),
         acc_owner=np.array([ix_emp.get(r[8].lower(), -1) if r[8] else -1 for r in accounts], dtype=np.int64),
         ent_privileged=np.array([bool(r[3]) for r in ents], dtype=bool),
-        asg_account=asg[:, 0].copy(),
-        asg_entitlement=asg[:, 1].copy(),
+        asg_account=asg_account,
+        asg_entitlement=asg_entitlement,
         inc_child=np.array([c for c, _ in inc], dtype=np.int64),
         inc_parent=np.array([p for _, p in inc], dtype=np.int64),
         sod_rules=rules,
@@ -136,21 +138,29 @@ def _describe(loaded: Loaded, f: Finding) -> dict[str, Any]:
         "rule": evidence.get("rule", ""),
         "days": evidence.get("days_since_login", ""),
     }
-    subject = "/".join(str(_uuid(x[0])) for x in (acc, ident, ent) if x is not None)
+    subject = "/".join(repo.canonical(x[0]) or "" for x in (acc, ident, ent) if x is not None)
     key = f"{f.kind}:{f.key.split(':')[1]}:{subject}" if f.kind == "sod" else f"{f.kind}:{subject}"
-    unit = _uuid(acc[9] if acc else (ident[6] if ident else ent[6] if ent else None))
+    # Ids stay raw here (most findings already exist and only need their key compared); _ids() converts new ones.
     return {
         "kind": f.kind,
         "key": key[:300],
         "severity": f.severity,
         "title": TITLES[f.kind].format(**names)[:500],
         "evidence": evidence,
-        "account_id": _uuid(acc[0]) if acc else None,
-        "identity_id": _uuid(ident[0]) if ident else None,
-        "entitlement_id": _uuid(ent[0]) if ent else None,
-        "system_id": _uuid(sys_row[0]) if sys_row else None,
-        "org_unit_id": unit,
+        "account_id": acc[0] if acc else None,
+        "identity_id": ident[0] if ident else None,
+        "entitlement_id": ent[0] if ent else None,
+        "system_id": sys_row[0] if sys_row else None,
+        "org_unit_id": acc[9] if acc else (ident[6] if ident else ent[6] if ent else None),
     }
+
+
+def _ids(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a described finding with its raw ids as UUIDs, ready to insert."""
+    return {**row, **{k: _uuid(row[k]) for k in ID_COLUMNS}}
+
+
+ID_COLUMNS = ("account_id", "identity_id", "entitlement_id", "system_id", "org_unit_id")
 
 
 def persist(session: Session, loaded: Loaded, findings: list[Finding]) -> dict[str, int]:
@@ -164,12 +174,12 @@ def persist(session: Session, loaded: Loaded, findings: list[Finding]) -> dict[s
     seen: set[tuple[str, str]] = set()
     for f in findings:
         row = _describe(loaded, f)
-        pair = (str(row["org_unit_id"]), row["key"])
+        pair = (repo.canonical(row["org_unit_id"]) or "None", row["key"])
         if pair in seen:
             continue
         seen.add(pair)
         if pair not in existing:
-            new.append({**row, "id": uuid.uuid4(), "status": "open", "first_seen_at": now, "last_seen_at": now,
+            new.append({**_ids(row), "id": uuid.uuid4(), "status": "open", "first_seen_at": now, "last_seen_at": now,
                         "created_at": now, "updated_at": now, "note": ""})  # fmt: skip
             continue
         fid, status, severity, title = existing[pair]

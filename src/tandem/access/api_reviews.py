@@ -81,6 +81,7 @@ def tasks(campaign_id: uuid.UUID, session: DbSession, principal: Principal = req
             "account_id": t.account_id,
             "entitlement_id": t.entitlement_id,
             "action": t.action,
+            "target_entitlement_id": t.target_entitlement_id,
             "status": t.status,
             "verified_at": t.verified_at,
             "verified_by_import_id": t.verified_by_import_id,

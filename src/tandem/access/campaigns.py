@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tandem.access import actions, effective
 from tandem.access import repository as repo
-from tandem.access.models import Campaign, Identity, RemediationTask, ReviewItem
+from tandem.access.models import Campaign, Entitlement, Identity, RemediationTask, ReviewItem
 from tandem.access.schemas import CampaignCreate, DecisionIn
 from tandem.access.units import check, require_in_unit
 from tandem.platform.auth.models import User
@@ -226,19 +226,76 @@ def decide(session: Session, principal: Principal | None, campaign_id: uuid.UUID
         flagged = [n for n, i in enumerate(data.item_ids) if risk_flags(found[i])]
         if flagged:
             raise InvalidInput.one("body.comment", "keeping a flagged item needs a comment saying why")
+    target = _reduce_target(session, data, [found[i] for i in data.item_ids])
     who = principal.username if principal is not None else "console"
     me = reviewer_identity(session, principal)
     for item in found.values():
         # Someone deciding another reviewer's item (an admin clearing a backlog) is recorded as doing so on behalf.
         behalf = item.reviewer_id is not None and (me is None or me.id != item.reviewer_id)
         label = f"{who} (on behalf of {item.reviewer_label})" if behalf and principal is not None else who
-        _record(session, campaign, item, data.decision, comment, label)
+        _record(session, campaign, item, data.decision, comment, label, target)
     session.flush()
     return list(found.values())
 
 
-def _record(session: Session, campaign: Campaign, item: ReviewItem, decision: str, comment: str, who: str) -> None:
+def _reduce_target(session: Session, data: DecisionIn, chosen: list[ReviewItem]) -> uuid.UUID | None:
+    """Return the validated target of a reduce decision: an entitlement of the same system as every chosen item's,
+    not the item's own, not one that includes it (that would keep as much or more) and not privileged when the
+    reviewed one is not."""
+    where = "body.target_entitlement_id"
+    if data.target_entitlement_id is None:
+        return None
+    if data.decision != "reduce":
+        raise InvalidInput.one(where, "only a reduce decision names a target entitlement")
+    ents = repo.by_ids(session, Entitlement, [data.target_entitlement_id, *(i.entitlement_id for i in chosen)])
+    target = ents.get(data.target_entitlement_id)
+    if target is None:
+        raise InvalidInput.one(where, "no such entitlement")
+    family = {(e.system_id, e.external_id): e for e in repo.entitlements_of(session, [target.system_id])}
+    for n, item in enumerate(chosen):
+        held = ents.get(item.entitlement_id)
+        if held is None or held.system_id != target.system_id:
+            raise InvalidInput.one(where, f"not an entitlement of the same system as item {n + 1}")
+        if held.id == target.id:
+            raise InvalidInput.one(where, f"is the entitlement item {n + 1} reviews; choose a lesser one")
+        if held.id in _included(target, family):
+            raise InvalidInput.one(where, f"includes the entitlement item {n + 1} reviews, so it is not lesser")
+        if target.privileged and not held.privileged:
+            raise InvalidInput.one(where, f"is privileged and the entitlement item {n + 1} reviews is not")
+    return target.id
+
+
+def entitlement_ref(session: Session, ref: str, where: str) -> uuid.UUID:
+    """Return the id of the entitlement an id or "system:entitlement_id" names (located error otherwise)."""
+    try:
+        return uuid.UUID(ref)
+    except ValueError:
+        pass
+    system, _, external = ref.partition(":")
+    found = repo.entitlement_by_key(session, system.strip(), external.strip()) if external else None
+    if found is None:
+        raise InvalidInput.one(where, f"no entitlement {ref!r}; give its id or system:entitlement_id")
+    return found.id
+
+
+def _included(ent: Entitlement, family: dict[tuple[uuid.UUID, str], Entitlement]) -> set[uuid.UUID]:
+    """Return the ids of the entitlements ent includes, directly or through others."""
+    out: set[uuid.UUID] = set()
+    todo = list(ent.includes or [])
+    while todo:
+        child = family.get((ent.system_id, todo.pop()))
+        if child is not None and child.id not in out:
+            out.add(child.id)
+            todo.extend(child.includes or [])
+    return out
+
+
+def _record(
+    session: Session, campaign: Campaign, item: ReviewItem, decision: str, comment: str, who: str,
+    target: uuid.UUID | None = None,
+) -> None:  # fmt: skip
     item.decision, item.comment, item.decided_by, item.decided_at = decision, comment, who[:200], utcnow()
+    item.target_entitlement_id = target if decision == "reduce" else None
     task = session.scalars(select(RemediationTask).where(RemediationTask.item_id == item.id)).first()
     if decision in ("revoke", "reduce"):
         if task is None:
@@ -249,11 +306,12 @@ def _record(session: Session, campaign: Campaign, item: ReviewItem, decision: st
                     account_id=item.account_id,
                     entitlement_id=item.entitlement_id,
                     action=decision,
+                    target_entitlement_id=item.target_entitlement_id,
                     org_unit_id=campaign.org_unit_id,
                 )
             )
         elif task.status == "open":
-            task.action = decision
+            task.action, task.target_entitlement_id = decision, item.target_entitlement_id
     elif task is not None and task.status == "open":
         session.delete(task)
 

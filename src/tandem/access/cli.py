@@ -7,18 +7,19 @@ import uuid
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from tandem.access import analyze, campaigns, effective, imports, scim_sync
 from tandem.access.importers import KINDS
 from tandem.access.models import Campaign, System
-from tandem.access.schemas import CampaignCreate, CampaignScope
+from tandem.access.schemas import CampaignCreate, CampaignScope, DecisionIn
 from tandem.access.units import home_unit
 from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.jobs import run_in_foreground
 from tandem.platform.cli.output import Format, emit, format_option, say
-from tandem.platform.errors import InvalidInput, NotFound
+from tandem.platform.errors import FieldError, InvalidInput, NotFound
 from tandem.platform.safety.uploads import read_limited
 
 app = typer.Typer(
@@ -154,6 +155,43 @@ def campaign_status(ref: str = typer.Argument(..., help="Campaign id or name"), 
             f"remediation {state['remediation']['verified']} verified / {state['remediation']['open']} open"
         )
     emit(state["reviewers"], ["reviewer", "total", "decided", "flagged"], fmt, title)
+
+
+@campaign_app.command("decide")
+def campaign_decide(
+    ref: str = typer.Argument(..., help="Campaign id or name"),
+    items: list[str] = typer.Argument(..., help="Review item ids"),
+    decision: str = typer.Option(..., "--decision", help="keep | revoke | reduce"),
+    comment: str = typer.Option("", "--comment", help="Why (required to keep a flagged item)"),
+    target: str = typer.Option("", "--target", help="reduce: the lesser entitlement to keep (id or system:id)"),
+) -> None:
+    """Decide review items; a reduction names the lesser entitlement of the same system to keep instead."""
+    with cli_uow() as session:
+        campaign = _campaign(session, ref)
+        try:
+            ids = [uuid.UUID(i) for i in items]
+        except ValueError:
+            raise InvalidInput.one("items", "review item ids are UUIDs") from None
+        try:
+            data = DecisionIn(
+                item_ids=ids,
+                decision=decision,
+                comment=comment,
+                target_entitlement_id=campaigns.entitlement_ref(session, target, "--target") if target else None,
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InvalidInput.one(f"--{first['loc'][0]}".replace("_", "-"), first["msg"]) from None
+        try:
+            done = campaigns.decide(session, CONSOLE, campaign.id, data)
+        except InvalidInput as exc:  # name the options the operator typed, not the API body's fields
+            raise InvalidInput([FieldError(_option(e.location), e.reason) for e in exc.errors]) from None
+    say(f"{decision}: {len(done)} item(s)" + (f", reduced to {target}" if target else ""))
+
+
+def _option(location: str) -> str:
+    field = location.removeprefix("body.")
+    return {"target_entitlement_id": "--target", "comment": "--comment"}.get(field, field.replace("item_ids", "items"))
 
 
 @campaign_app.command("close")

@@ -118,11 +118,12 @@ def who_can(session: Session, principal: Principal | None, target: str, limit: i
     rows = []
     systems = repo.by_ids(session, System, {p[0].system_id for p, _, _ in paths})
     by_hex = {k.hex: v for k, v in by_held.items()}
-    for held_hex, account, ident in repo.holders(session, list(by_held), units, limit + 1):
+    found, grants = repo.holders(session, list(by_held), units, limit + 1)
+    for held_hex, account, ident in found:
         for path, store, access in by_hex[held_hex]:
             rows.append(_row(account, ident, path, names[store], store, access, systems))
     rows.sort(key=lambda r: (r["identity"] or "~", r["system"], r["store"]))
-    total = repo.count_holders(session, list(by_held)) if len(rows) > limit else len(rows)
+    total = grants if len(rows) > limit else len(rows)
     return {"target": label, "stores": stores, "rows": rows[:limit], "total": total, "truncated": len(rows) > limit}
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from tandem.access import actions, correlate, remediation
@@ -16,6 +18,7 @@ from tandem.access.models import Account, Entitlement, EntitlementStore, Identit
 from tandem.access.units import home_unit, require_in_unit
 from tandem.inventory import service as inventory
 from tandem.platform import events
+from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import FieldError, InvalidInput, NotFound
@@ -94,9 +97,20 @@ def apply_rows(
     repo.add_changes(session, changes)
     run.counts = {**run.counts, "changes": len(changes)}
     session.flush()
+    # Identities, accounts and grants are bulk rows outside the audit chain; one chained entry per run carries the
+    # counts and a digest of the change list, so the chain covers every change without an entry per row.
+    summary = {"kind": kind, "source": source[:500], "counts": run.counts, "changes_digest": changes_digest(changes)}
+    record_event(session, "access.imported", ImportRun.__tablename__, str(run.id), summary)
     # Domains that act on fresh access data (vendor offboarding checks) do so in the import's transaction.
     events.publish(IMPORTED, session, kind=kind, import_id=str(run.id))
     return run
+
+
+def changes_digest(changes: Sequence[dict[str, Any]]) -> str:
+    """Return "sha256:<hex>" of an import's changes as [kind, subject, detail] sorted, so the stored Change rows of
+    the run can be checked against the audit entry."""
+    rows = sorted(orjson.dumps([c["kind"], c["subject"], c["detail"]], option=orjson.OPT_SORT_KEYS) for c in changes)
+    return f"sha256:{hashlib.sha256(b'[' + b','.join(rows) + b']').hexdigest()}"
 
 
 def _change(run: ImportRun, kind: str, subject: str, **detail: Any) -> dict[str, Any]:
@@ -384,7 +398,7 @@ def _resolve_grants(
 
 def _assignments(
     session: Session, run: ImportRun, rows: list[AssignmentRow], changes: list[dict[str, Any]], source: str
-) -> dict[str, int]:
+) -> dict[str, Any]:
     wanted, system_ids = _resolve_grants(session, run, rows, source)
     current = {(a, e): (i, used) for i, a, e, used in repo.grant_rows(session, system_ids)}
     initial = not current  # a first load records a summary, not a change per grant
@@ -430,7 +444,7 @@ def _assignments(
             changes.append(_change(run, "grant_removed", labels(a, e), account_id=str(a), entitlement_id=str(e)))
     session.flush()
     verified = remediation.verify(session, run, system_ids)
-    return {
+    counts: dict[str, Any] = {
         "rows": len(rows),
         "added": len(new),
         "removed": len(gone),
@@ -438,6 +452,15 @@ def _assignments(
         "verified": verified,
         "initial_load": initial,
     }
+    if initial:  # a first load records no change per grant; the audited summary carries a digest of what it granted
+        counts["grants_digest"] = _grants_digest(new)
+    return counts
+
+
+def _grants_digest(rows: list[dict[str, Any]]) -> str:
+    """Return "sha256:<hex>" of the granted "account id:entitlement id" pairs (hex ids), sorted, one per line."""
+    pairs = sorted(f"{r['account_id'].hex}:{r['entitlement_id'].hex}" for r in rows)
+    return f"sha256:{hashlib.sha256(chr(10).join(pairs).encode()).hexdigest()}"
 
 
 def _labels(session: Session, account_ids: list[Any], ent_ids: list[Any]) -> Any:

@@ -24,7 +24,9 @@ def analyze_job(ctx: JobContext, session: Session, run_id: str | None = None) ->
     ctx.progress(0, 3, "loading access data")
     counts = analyze.run_analysis(session)
     ctx.progress(2, 3, "activity rules")
+    rules_started = time.perf_counter()
     counts.update(activity.detect(session))
+    counts["activity_s"] = round(time.perf_counter() - rules_started, 3)
     ctx.log(", ".join(f"{k}: {v}" for k, v in counts.items()))
     if run is not None:
         run.status, run.counts, run.finished_at = "succeeded", counts, utcnow()

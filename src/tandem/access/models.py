@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, ProvenanceMixin, TimestampMixin
@@ -124,12 +124,16 @@ class Assignment(IdMixin, Base):
 
     org_unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("org_units.id"), index=True)
     account_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(ACCOUNT_FK, ondelete="CASCADE"), index=True)
-    entitlement_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(ENTITLEMENT_FK, ondelete="CASCADE"), index=True)
+    entitlement_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(ENTITLEMENT_FK, ondelete="CASCADE"))
     granted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     granted_by: Mapped[str] = mapped_column(String(200), default="")
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (UniqueConstraint("account_id", "entitlement_id", name="uq_access_assignments_pair"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "entitlement_id", name="uq_access_assignments_pair"),
+        # who-can reads the holders of entitlements from this index alone
+        Index("ix_access_assignments_entitlement_account", "entitlement_id", "account_id"),
+    )
 
 
 class ImportRun(IdMixin, TimestampMixin, OrgScopedMixin, Base):
@@ -245,6 +249,8 @@ class ReviewItem(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     flags: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
     context: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
     decision: Mapped[str] = mapped_column(String(16), default="")  # keep | revoke | reduce | "" (pending)
+    # reduce: the lesser entitlement of the same system the account keeps instead
+    target_entitlement_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -263,6 +269,8 @@ class RemediationTask(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     account_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     entitlement_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     action: Mapped[str] = mapped_column(String(16), default="revoke")  # revoke | reduce
+    # reduce: verified only when the import shows this entitlement held and the old one gone
+    target_entitlement_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | verified
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     verified_by_import_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)

@@ -10,21 +10,15 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_
 from sqlalchemy.orm import Session
 
 from tandem.access import actions
 from tandem.access import repository as repo
-from tandem.access.models import Account, Entitlement, Identity, ImportRun, System
+from tandem.access.models import Account, Entitlement, System
 from tandem.platform.auth.permissions import visible_unit_ids
 from tandem.platform.auth.principal import Principal
 
 MAX_ACCOUNTS = 2000
-
-
-def _visible_accounts(session: Session, principal: Principal | None, *where: Any) -> list[Account]:
-    stmt = repo.AccessRepository(session, Account).visible(principal).where(*where)
-    return list(session.scalars(stmt.order_by(Account.username, Account.external_id).limit(MAX_ACCOUNTS)))
 
 
 def account_label(account: Account, system: str | None) -> str:
@@ -39,27 +33,16 @@ def find_accounts(session: Session, principal: Principal | None, ref: str) -> li
     if not ref:
         return []
     try:
-        return _visible_accounts(session, principal, Account.id == uuid.UUID(ref))
+        return repo.accounts_with_id(session, principal, uuid.UUID(ref), MAX_ACCOUNTS)
     except ValueError:
         pass
     wanted = ref.lower()
     system_key, _, name = wanted.partition("/")
     if name:
-        systems = [s.id for s in session.scalars(repo.AccessRepository(session, System).visible(principal))
-                   if system_key in (s.key.lower(), s.name.lower())]  # fmt: skip
+        systems = repo.systems_named(session, principal, system_key)
         if systems:
-            return _visible_accounts(session, principal, Account.system_id.in_(systems),
-                                     or_(func.lower(Account.username) == name,
-                                         func.lower(Account.external_id) == name))  # fmt: skip
-    return _visible_accounts(
-        session,
-        principal,
-        or_(
-            func.lower(Account.username) == wanted,
-            func.lower(Account.external_id) == wanted,
-            func.lower(Account.email) == wanted,
-        ),
-    )
+            return repo.accounts_named(session, principal, name, MAX_ACCOUNTS, systems)
+    return repo.accounts_named(session, principal, wanted, MAX_ACCOUNTS)
 
 
 def accounts_of_identities(
@@ -68,11 +51,7 @@ def accounts_of_identities(
     """Return the visible accounts correlated to the identities."""
     if not identity_ids:
         return []
-    return _visible_accounts(session, principal, Account.identity_id.in_(list(identity_ids)))
-
-
-def _domain_match(column: Any, domains: Iterable[str]) -> Any:
-    return or_(*(func.lower(column).endswith(f"@{d}", autoescape=True) for d in domains))
+    return repo.accounts_of_identities(session, principal, identity_ids, MAX_ACCOUNTS)
 
 
 def accounts_in_domains(session: Session, principal: Principal | None, domains: Iterable[str]) -> list[Account]:
@@ -83,12 +62,7 @@ def accounts_in_domains(session: Session, principal: Principal | None, domains: 
     wanted = sorted({d.strip().lower().lstrip("@") for d in domains if d and d.strip().strip("@")})
     if not wanted:
         return []
-    idents = repo.AccessRepository(session, Identity).visible(principal).where(_domain_match(Identity.email, wanted))
-    ident_ids = [i.id for i in session.scalars(idents)]
-    where = _domain_match(Account.email, wanted)
-    if ident_ids:
-        where = or_(where, Account.identity_id.in_(ident_ids))
-    return _visible_accounts(session, principal, where)
+    return repo.accounts_in_domains(session, principal, wanted, MAX_ACCOUNTS)
 
 
 def _paths(
@@ -156,6 +130,4 @@ def reach_of_accounts(
 
 def last_account_import(session: Session, principal: Principal | None) -> dt.datetime | None:
     """Return when accounts were last imported (file or SCIM) in a unit principal may see, if ever."""
-    stmt = repo.AccessRepository(session, ImportRun).visible(principal, kind="accounts")
-    stmt = stmt.with_only_columns(func.max(ImportRun.created_at))
-    return session.scalar(stmt)
+    return repo.last_import_at(session, principal, "accounts")

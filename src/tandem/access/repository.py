@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, delete, func, insert, select, tuple_, type_coerce
+from sqlalchemy import Select, String, delete, func, insert, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from tandem.access.models import (
@@ -18,6 +18,7 @@ from tandem.access.models import (
     EntitlementStore,
     Finding,
     Identity,
+    ImportRun,
     System,
 )
 from tandem.platform.auth.principal import Principal
@@ -209,43 +210,65 @@ def canonical(raw: Any) -> str | None:
 
 def holders(
     session: Session, entitlement_ids: Sequence[uuid.UUID], unit_ids: list[uuid.UUID] | None, limit: int
-) -> list[tuple[str, Holder, Person | None]]:
-    """Return (entitlement id as hex, account, identity or None) for accounts holding the entitlements.
+) -> tuple[list[tuple[str, Holder, Person | None]], int]:
+    """Return up to `limit` (entitlement id as hex, account, identity or None) for visible accounts holding the
+    entitlements, and how many such grants there are in all.
 
-    Plain columns and raw ids, not ORM objects or UUIDs: a popular data store has thousands of holders.
+    Two indexed steps instead of one join: with the unit filter in the join, SQLite (no statistics) drives from
+    the accounts' unit index and visits every account of the unit; here the grants come from the covering
+    (entitlement, account) index and the accounts by primary key. Plain columns and raw ids, not ORM objects or
+    UUIDs: a popular data store has thousands of holders.
     """
+    raw_ent = type_coerce(Assignment.entitlement_id, String()).label("ent")
+    raw_acc = type_coerce(Assignment.account_id, String()).label("acc")
+    grants: list[tuple[Any, Any]] = []
+    ents = list(entitlement_ids)
+    for start in range(0, len(ents), 1000):
+        stmt = select(raw_ent, raw_acc).where(Assignment.entitlement_id.in_(ents[start : start + 1000]))
+        grants.extend((e, a) for e, a in session.execute(stmt))
+    by_account: dict[str, list[str]] = {}
+    for ent, acc in grants:
+        by_account.setdefault(_hex(acc), []).append(_hex(ent))
+    units = {u.hex for u in unit_ids} if unit_ids is not None else None
+    out: list[tuple[str, Holder, Person | None]] = []
+    total = len(grants) if units is None else 0
+    accounts = list(by_account)
+    # Chunks of 500: with longer id lists PostgreSQL's planner prefers a sequential scan of every account.
+    for start in range(0, len(accounts), 500):
+        chunk = [uuid.UUID(h) for h in accounts[start : start + 500]]
+        if len(out) >= limit:
+            if units is None:
+                break
+            total += sum(len(by_account[_hex(a)]) for a, u in _account_units(session, chunk) if _hex(u) in units)
+            continue
+        for row in _holder_rows(session, chunk):
+            aid, unit = _hex(row[0]), _hex(row[4])
+            if units is not None and unit not in units:
+                continue
+            total += len(by_account[aid]) if units is not None else 0
+            ident = Person(canonical(row[5]) or "", row[6], row[7]) if row[5] is not None else None
+            holder = Holder(canonical(aid) or "", row[1], row[2], row[3])
+            out.extend((ent, holder, ident) for ent in by_account[aid])
+    return out[:limit], total
+
+
+def _holder_rows(session: Session, account_ids: list[uuid.UUID]) -> list[tuple[Any, ...]]:
     raw = [
         type_coerce(c, String()).label(n)
-        for c, n in ((Assignment.entitlement_id, "ent"), (Account.id, "acc"), (Identity.id, "ident"))
+        for c, n in ((Account.id, "acc"), (Account.org_unit_id, "unit"), (Identity.id, "ident"))
     ]
     stmt = (
-        select(
-            raw[0],
-            raw[1],
-            Account.username,
-            Account.external_id,
-            Account.status,
-            raw[2],
-            Identity.display_name,
-            Identity.status.label("identity_status"),
-        )
-        .join(Account, Account.id == Assignment.account_id)
+        select(raw[0], Account.username, Account.external_id, Account.status, raw[1], raw[2],
+               Identity.display_name, Identity.status.label("identity_status"))
         .outerjoin(Identity, Identity.id == Account.identity_id)
-        .where(Assignment.entitlement_id.in_(list(entitlement_ids)))
-    )
-    if unit_ids is not None:
-        stmt = stmt.where(Account.org_unit_id.in_(unit_ids))
-    out: list[tuple[str, Holder, Person | None]] = []
-    for ent, aid, user, ext, status, iid, name, istatus in session.execute(stmt.limit(limit)):
-        ident = Person(canonical(iid) or "", name, istatus) if iid is not None else None
-        out.append((_hex(ent), Holder(canonical(aid) or "", user, ext, status), ident))
-    return out
+        .where(Account.id.in_(account_ids))
+    )  # fmt: skip
+    return [tuple(r) for r in session.execute(stmt)]
 
 
-def count_holders(session: Session, entitlement_ids: Sequence[uuid.UUID]) -> int:
-    """Count the grants of the entitlements."""
-    stmt = select(func.count()).select_from(Assignment).where(Assignment.entitlement_id.in_(list(entitlement_ids)))
-    return int(session.scalar(stmt) or 0)
+def _account_units(session: Session, account_ids: list[uuid.UUID]) -> list[tuple[Any, Any]]:
+    raw = [type_coerce(c, String()).label(n) for c, n in ((Account.id, "acc"), (Account.org_unit_id, "unit"))]
+    return [(r[0], r[1]) for r in session.execute(select(*raw).where(Account.id.in_(account_ids)))]
 
 
 def open_findings(session: Session, unit_id: uuid.UUID, kinds: Sequence[str]) -> dict[str, Finding]:
@@ -254,12 +277,25 @@ def open_findings(session: Session, unit_id: uuid.UUID, kinds: Sequence[str]) ->
     return {f.key: f for f in session.scalars(stmt)}
 
 
-def by_ids(session: Session, model: Any, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
+def by_ids(session: Session, model: Any, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Any]:
     """Return rows of a model by id (unscoped; callers check visibility of the parent)."""
     wanted = list({i for i in ids if i is not None})
+    out: dict[uuid.UUID, Any] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        out.update((r.id, r) for r in session.scalars(select(model).where(model.id.in_(chunk))))
+    return out
+
+
+def dormant_accounts(session: Session, account_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Return which of the accounts have an open (or acknowledged, confirmed) dormant finding."""
+    wanted = set(account_ids)
     if not wanted:
-        return {}
-    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(wanted)))}
+        return set()
+    stmt = select(Finding.account_id).where(
+        Finding.kind == "dormant", Finding.status.in_(("open", "acknowledged", "confirmed"))
+    )
+    return {a for (a,) in session.execute(stmt) if a in wanted}
 
 
 def people_by_email(session: Session) -> dict[str, uuid.UUID]:
@@ -335,27 +371,39 @@ def links_of(session: Session, entitlement_ids: Sequence[uuid.UUID]) -> dict[uui
     return out
 
 
+# Ids are read as text on every backend: PostgreSQL's driver would build a uuid.UUID per id (millions of them).
 ANALYSIS_SQL = {
-    "identities": "SELECT id, status, department, manager_employee_id, employee_id, display_name, org_unit_id "
-    "FROM access_identities",
-    "systems": "SELECT id, dormant_days, mfa_enforced, key, name FROM access_systems",
-    "accounts": "SELECT id, identity_id, system_id, status, last_login_at, opened_at, is_privileged, "
-    "is_service_account, owner_employee_id, org_unit_id, username, external_id FROM access_accounts",
-    "entitlements": "SELECT id, system_id, external_id, privileged, includes, name, org_unit_id "
-    "FROM access_entitlements",
-    "rules": 'SELECT id, name, "left", left_mode, "right", right_mode, severity FROM access_sod_rules WHERE enabled',
-    "assignments": "SELECT account_id, entitlement_id FROM access_assignments",
+    "identities": "SELECT CAST(id AS TEXT), status, department, manager_employee_id, employee_id, display_name, "
+    "CAST(org_unit_id AS TEXT) FROM access_identities",
+    "systems": "SELECT CAST(id AS TEXT), dormant_days, mfa_enforced, key, name FROM access_systems",
+    "accounts": "SELECT CAST(id AS TEXT), CAST(identity_id AS TEXT), CAST(system_id AS TEXT), status, last_login_at, "
+    "opened_at, is_privileged, is_service_account, owner_employee_id, CAST(org_unit_id AS TEXT), username, "
+    "external_id FROM access_accounts",
+    "entitlements": "SELECT CAST(id AS TEXT), CAST(system_id AS TEXT), external_id, privileged, includes, name, "
+    "CAST(org_unit_id AS TEXT) FROM access_entitlements",
+    "rules": 'SELECT CAST(id AS TEXT), name, "left", left_mode, "right", right_mode, severity FROM access_sod_rules '
+    "WHERE enabled",
+    "assignments": "SELECT CAST(account_id AS TEXT), CAST(entitlement_id AS TEXT) FROM access_assignments",
 }
 
 
 def analysis_rows(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     """Return the columns the analysis reads for the whole organisation, as raw driver values.
 
-    Raw on purpose: converting millions of ids to uuid.UUID costs more than the analysis itself; ids stay in the
-    driver's form (hex text on SQLite, UUID on PostgreSQL), times as text or datetime, JSON as text or lists.
+    Raw on purpose: converting millions of ids to uuid.UUID costs more than the analysis itself; ids are text
+    (32 hex digits on SQLite, 8-4-4-4-12 on PostgreSQL), times text or datetime, JSON text or lists.
     """
-    conn = session.connection()
-    return {name: [tuple(r) for r in conn.exec_driver_sql(sql)] for name, sql in ANALYSIS_SQL.items()}
+    return {name: _fetch_raw(session, sql) for name, sql in ANALYSIS_SQL.items()}
+
+
+def _fetch_raw(session: Session, sql: str) -> list[tuple[Any, ...]]:
+    """Run constant SQL on the DBAPI cursor of the session's connection: no per-row result processing."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def findings_of_kinds(session: Session, kinds: Sequence[str]) -> dict[tuple[str, str], tuple[Any, ...]]:
@@ -455,3 +503,71 @@ def changes_of(session: Session, import_id: uuid.UUID, limit: int) -> list[Chang
     """Return what an import run changed, grouped by kind."""
     stmt = select(Change).where(Change.import_id == import_id).order_by(Change.kind).limit(limit)
     return list(session.scalars(stmt))
+
+
+def _visible_accounts(session: Session, principal: Principal | None, limit: int, *where: Any) -> list[Account]:
+    stmt = AccessRepository(session, Account).visible(principal).where(*where)
+    return list(session.scalars(stmt.order_by(Account.username, Account.external_id).limit(limit)))
+
+
+def accounts_with_id(session: Session, principal: Principal | None, account_id: uuid.UUID, limit: int) -> list[Account]:
+    """Return the visible account with this id (a list: callers treat every lookup alike)."""
+    return _visible_accounts(session, principal, limit, Account.id == account_id)
+
+
+def systems_named(session: Session, principal: Principal | None, name: str) -> list[uuid.UUID]:
+    """Return the ids of the visible systems whose key or name is `name` (lower-case)."""
+    stmt = AccessRepository(session, System).visible(principal)
+    stmt = stmt.where(or_(func.lower(System.key) == name, func.lower(System.name) == name))
+    return [s.id for s in session.scalars(stmt)]
+
+
+def accounts_named(
+    session: Session, principal: Principal | None, name: str, limit: int, system_ids: Sequence[uuid.UUID] = ()
+) -> list[Account]:
+    """Return the visible accounts with this username or external id (lower-case) on the systems, or with this
+    username, external id or e-mail anywhere when no systems are given."""
+    if system_ids:
+        match = or_(func.lower(Account.username) == name, func.lower(Account.external_id) == name)
+        return _visible_accounts(session, principal, limit, Account.system_id.in_(list(system_ids)), match)
+    columns = (Account.username, Account.external_id, Account.email)
+    return _visible_accounts(session, principal, limit, or_(*(func.lower(c) == name for c in columns)))
+
+
+def accounts_of_identities(
+    session: Session, principal: Principal | None, identity_ids: Sequence[uuid.UUID], limit: int
+) -> list[Account]:
+    """Return the visible accounts correlated to the identities."""
+    return _visible_accounts(session, principal, limit, Account.identity_id.in_(list(identity_ids)))
+
+
+def _domain_match(column: Any, domains: Iterable[str]) -> Any:
+    return or_(*(func.lower(column).endswith(f"@{d}", autoescape=True) for d in domains))
+
+
+def accounts_in_domains(
+    session: Session, principal: Principal | None, domains: Sequence[str], limit: int
+) -> list[Account]:
+    """Return the visible accounts whose e-mail, or whose visible identity's e-mail, is in one of the domains."""
+    idents = AccessRepository(session, Identity).visible(principal).where(_domain_match(Identity.email, domains))
+    ident_ids = [i.id for i in session.scalars(idents)]
+    where = _domain_match(Account.email, domains)
+    if ident_ids:
+        where = or_(where, Account.identity_id.in_(ident_ids))
+    return _visible_accounts(session, principal, limit, where)
+
+
+def last_import_at(session: Session, principal: Principal | None, kind: str) -> Any:
+    """Return when an import of the kind last ran in a unit principal may see (None if never)."""
+    stmt = AccessRepository(session, ImportRun).visible(principal, kind=kind)
+    return session.scalar(stmt.with_only_columns(func.max(ImportRun.created_at)))
+
+
+def entitlement_by_key(session: Session, system_key: str, external_id: str) -> Entitlement | None:
+    """Return the entitlement with this external id on the system with this key (case-insensitive key)."""
+    stmt = (
+        select(Entitlement)
+        .join(System, System.id == Entitlement.system_id)
+        .where(func.lower(System.key) == system_key.lower(), Entitlement.external_id == external_id)
+    )
+    return session.scalars(stmt.limit(1)).first()

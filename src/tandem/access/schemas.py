@@ -225,6 +225,8 @@ class DecisionIn(_In):
     item_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
     decision: Literal["keep", "revoke", "reduce"]
     comment: Text = ""
+    # reduce: a lesser entitlement of the same system the accounts keep instead of the reviewed one
+    target_entitlement_id: uuid.UUID | None = None
 
 
 class ReviewItemRead(_Out):
@@ -238,6 +240,7 @@ class ReviewItemRead(_Out):
     flags: list[str]
     context: dict[str, Any]
     decision: str
+    target_entitlement_id: uuid.UUID | None
     comment: str
     decided_by: str
     decided_at: dt.datetime | None

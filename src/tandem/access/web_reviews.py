@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from tandem.access import campaigns, reports, service
 from tandem.access.models import Account, Campaign, Entitlement
-from tandem.access.repository import AccessRepository, by_ids
+from tandem.access.repository import AccessRepository, by_ids, entitlements_of
 from tandem.access.schemas import CampaignCreate, DecisionIn
 from tandem.access.units import home_unit
 from tandem.platform.api.deps import DbSession, requires
@@ -112,14 +112,19 @@ def review_page(
     accounts = by_ids(session, Account, [i.account_id for i in items])
     ents = by_ids(session, Entitlement, [i.entitlement_id for i in items])
     systems = service.system_names(session, principal)
+    # "Reduce to" choices: the entitlements of the systems on this page, by system.
+    targets: dict[str, list[Entitlement]] = {}
+    for ent in entitlements_of(session, {e.system_id for e in ents.values()}):
+        targets.setdefault(systems.get(ent.system_id, ""), []).append(ent)
     return render(
         request,
         "access/review.html",
         c=campaign,
         items=items,
         accounts=accounts,
-        ents=ents,
+        ents=ents | by_ids(session, Entitlement, [i.target_entitlement_id for i in items]),
         systems=systems,
+        targets={k: sorted(v, key=lambda e: e.name.lower()) for k, v in sorted(targets.items())},
         reviewer=reviewer,
         reviewers=state["reviewers"],
         show_all=show_all,
@@ -135,16 +140,20 @@ def decide_page(
     back = f"/access/campaigns/{campaign_id}/review" + (
         f"?reviewer={text(form, 'reviewer', 40)}" if text(form, "reviewer", 40) else ""
     )
+    reducing = text(form, "decision", 10) == "reduce"
     try:
         data = DecisionIn.model_validate(
             {
                 "item_ids": texts(form, "item")[:1000],
                 "decision": text(form, "decision", 10),
                 "comment": text(form, "comment", 5000),
+                "target_entitlement_id": (text(form, "target", 40) or None) if reducing else None,
             }
         )
         done = campaigns.decide(session, principal, campaign_id, data)
-    except ValidationError:
+    except ValidationError as exc:
+        if any("target_entitlement_id" in e["loc"] for e in exc.errors()):
+            return redirect(back, "Choose the entitlement to reduce to from the list.")
         return redirect(back, "Select at least one item and a decision.")
     except TandemError as exc:
         discard(session)
