@@ -12,8 +12,8 @@ from tandem.compliance.frameworks import repository as repo
 from tandem.compliance.frameworks.convert import FrameworkDraft, from_catalog, from_csf, from_gdpr, from_hipaa, from_iso
 from tandem.compliance.frameworks.service import store_draft
 from tandem.compliance.models import Framework
-from tandem.compliance.oscal.catalog import gc_paused
 from tandem.platform.auth.principal import Principal
+from tandem.platform.safety.gcpause import gc_paused
 
 SP800_53 = ("nist-sp800-53", "5.2.0")
 

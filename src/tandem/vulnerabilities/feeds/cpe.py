@@ -28,6 +28,7 @@ _URI_PREFIX = "cpe:/"
 # Split on colons not preceded by an escaping backslash (an escaped backslash before a colon is rare enough
 # that NVD never emits it; the parser still handles it through _split_fs).
 _UNESCAPED_WILDCARD = re.compile(r"(?<!\\)[*?]")
+_URI_PLAIN = re.compile(r"[A-Za-z0-9_.\-]*\Z")
 
 
 class CpeError(ValueError):
@@ -111,6 +112,8 @@ def _uri_value(raw: str) -> str:
         return ANY
     if raw == "-":
         return NA
+    if _URI_PLAIN.match(raw):
+        return raw.lower()  # nothing to decode or escape: the common case, kept cheap for bulk inventories
     decoded = unquote(raw).lower()
     # Re-escape the characters FS escaping requires so both bindings compare alike.
     return re.sub(r"([^A-Za-z0-9_.\-])", r"\\\1", decoded)

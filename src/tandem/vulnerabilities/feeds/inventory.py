@@ -49,9 +49,11 @@ class InventoryItem:
 
 @dataclass(frozen=True, slots=True)
 class CpeTarget:
-    """An item's CPE after normalisation, with the version string used for range comparison."""
+    """An item's CPE after normalisation, with the version string used for range comparison.
 
-    index: int
+    Items with the same CPE and version normalise to equal targets: matching runs once per distinct target.
+    """
+
     cpe: Cpe
     range_version: str
     distro: str | None
@@ -69,15 +71,7 @@ class PackageRef:
     version: str
 
 
-def _with_version(cpe: Cpe, version: str, update: str | None) -> Cpe:
-    values = list(cpe.values())
-    values[3] = version
-    if update is not None and cpe.update in (ANY, NA):
-        values[4] = update
-    return Cpe(*values)
-
-
-def cpe_target(index: int, item: InventoryItem, aliases: AliasTable) -> CpeTarget | None:
+def cpe_target(item: InventoryItem, aliases: AliasTable) -> CpeTarget | None:
     """Normalise an item's CPE (2.2 URI or 2.3), or None when it has none or no usable version."""
     if not item.cpe:
         return None
@@ -89,9 +83,11 @@ def cpe_target(index: int, item: InventoryItem, aliases: AliasTable) -> CpeTarge
     vendor, product = aliases.canonical(raw.vendor, raw.product)
     if (vendor, product) != (raw.vendor, raw.product):
         steps.append(f"alias {raw.vendor}:{raw.product} → {vendor}:{product}")
+    values = list(raw.values())
+    values[1:3] = vendor, product
     if raw.version == NA:
         # NA is a real value (hardware, versionless products) and matches only NA criteria.
-        return CpeTarget(index, Cpe(raw.part, vendor, product, *raw.values()[3:]), NA, None, tuple(steps))
+        return CpeTarget(Cpe(*values), NA, None, tuple(steps))
     version_text = raw.version if raw.version != ANY else item.version
     if not version_text:
         # Without a version no range can be evaluated; matching "every version" would only add noise.
@@ -99,17 +95,20 @@ def cpe_target(index: int, item: InventoryItem, aliases: AliasTable) -> CpeTarge
     banner = split_banner(vendor, product, version_text)
     steps.extend(banner.steps)
     distro = banner.distro
-    if not distro and item.version:
+    if not distro and item.version and item.version != version_text:
         # nmap puts the distro build in the service version (`9.2p1 Debian 2+deb12u10`), not in the CPE.
         distro = split_banner(vendor, product, item.version).distro
         if distro:
             steps.append(f"distro build {distro!r}: backported fixes are invisible to NVD ranges")
-    cpe = _with_version(Cpe(raw.part, vendor, product, *raw.values()[3:]), banner.version, banner.update)
+    values[3] = banner.version
+    if banner.update is not None and raw.update in (ANY, NA):
+        values[4] = banner.update
+    cpe = Cpe(*values)
     update = banner.update or (cpe.update if cpe.update not in (ANY, NA) else "")
     range_version = (
         banner.version + update if update[:1].isalpha() else ".".join(p for p in (banner.version, update) if p)
     )
-    return CpeTarget(index, cpe, range_version, distro, tuple(steps))
+    return CpeTarget(cpe, range_version, distro, tuple(steps))
 
 
 def package_ref(index: int, item: InventoryItem) -> PackageRef | None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tandem.platform.safety.gcpause import gc_paused
+
 from .aliases import AliasTable
-from .configs import ConfigHit, applicable_hits
-from .cpe_index import CpeIndex, InventoryGroup, Key, group_targets
+from .cpe_table import CriteriaTable
 from .epss import EpssScore, EpssSnapshot
-from .inventory import CpeTarget, InventoryItem, PackageRef, cpe_target, package_ref
+from .inventory import CpeTarget, InventoryItem, PackageRef, package_ref
 from .kev import KevCatalog, KevEntry
 from .nvd import CveRecord
 from .osv import OsvAdvisory
 from .osv_index import OsvIndex, PackageHit
 from .priority import Priority, prioritise
+from .versions_matched import InventoryVersions, VersionMatches, group_versions, match_versions
 
 # Base confidence per path: ecosystem-native package data is near-certain, CPE matching is heuristic.
 CONFIDENCE_PURL = 0.95
@@ -48,10 +50,10 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class PreparedInventory:
-    """Items normalised once: CPE targets grouped by index key, and package coordinates."""
+    """Items normalised once: distinct CPE software versions (with their items) and package coordinates."""
 
     items: tuple[InventoryItem, ...]
-    groups: dict[Key, InventoryGroup]
+    versions: InventoryVersions
     packages: dict[int, PackageRef]
 
 
@@ -73,23 +75,31 @@ class Matcher:
             else:
                 osv.append(adv)
         self.aliases = aliases or AliasTable()
-        self.cpe = CpeIndex(records, self.aliases)
+        self.cpe = CriteriaTable(records, self.aliases)
         self.osv = OsvIndex(osv)
         self.kev: Mapping[str, KevEntry] = kev.entries if isinstance(kev, KevCatalog) else (kev or {})
         self.epss: Mapping[str, EpssScore] = epss.scores if isinstance(epss, EpssSnapshot) else (epss or {})
+        self._explanations = _Explanations(self)
 
     def prepare(self, items: Sequence[InventoryItem]) -> PreparedInventory:
-        """Normalise items: CPE targets (aliases, version split, distro builds) and purl coordinates."""
-        targets = [t for i, item in enumerate(items) if (t := cpe_target(i, item, self.aliases)) is not None]
+        """Normalise items: CPE software versions (aliases, version split, distro builds) and purl coordinates."""
         packages = {i: ref for i, item in enumerate(items) if (ref := package_ref(i, item)) is not None}
-        return PreparedInventory(tuple(items), group_targets(targets), packages)
+        return PreparedInventory(tuple(items), group_versions(items, self.aliases), packages)
 
     def match(self, items: Sequence[InventoryItem], keep_suppressed: bool = False) -> list[Match]:
         """Match items on both paths; distro-fixed CPE findings are dropped unless `keep_suppressed`."""
         return self.match_prepared(self.prepare(items), keep_suppressed)
 
+    def match_versions(self, inv: PreparedInventory) -> VersionMatches:
+        """Run the CPE path per distinct software version; expand the result to items only when needed."""
+        return match_versions(self.cpe, inv.versions)
+
     def match_prepared(self, inv: PreparedInventory, keep_suppressed: bool = False) -> list[Match]:
         """Match an already prepared inventory and return findings sorted by priority."""
+        with gc_paused():
+            return self._match_prepared(inv, keep_suppressed)
+
+    def _match_prepared(self, inv: PreparedInventory, keep_suppressed: bool) -> list[Match]:
         found: dict[tuple[str, str], Match] = {}
         covered: set[tuple[str, str]] = set()
         for index, ref in inv.packages.items():
@@ -97,16 +107,17 @@ class Matcher:
                 m = self._package_match(inv.items[index], ref, hit)
                 found.setdefault((m.item.software_id, m.advisory_id), m)
                 covered.update((m.item.software_id, c) for c in m.cve_ids)
-        for cve_id, hits in self.cpe.hits(inv.groups).items():
-            record = self.cpe.records[cve_id]
-            for ch in applicable_hits(record, hits, inv.items):
-                item = inv.items[ch.hit.target.index]
-                key = (item.software_id, cve_id)
-                if key in found or key in covered:
-                    continue
-                m = self._cpe_match(item, record, ch, inv.packages.get(ch.hit.target.index))
-                if m.suppressed is None or keep_suppressed:
-                    found[key] = m
+        versions = inv.versions.versions
+        explain = self._explanations
+        for index, version, crit, platform in self.match_versions(inv).expand():
+            item = inv.items[index]
+            why = explain.criterion(crit)
+            key = (item.software_id, why.record.id)
+            if key in found or key in covered:
+                continue
+            m = self._cpe_match(item, why, versions[version].target, platform, inv.packages.get(index))
+            if m.suppressed is None or keep_suppressed:
+                found[key] = m
         return sorted(found.values(), key=lambda m: (m.priority.sort_key, m.item.software_id, m.advisory_id))
 
     def _enrich(self, cve_ids: Sequence[str], record: CveRecord | None) -> tuple[KevEntry | None, EpssScore | None]:
@@ -117,41 +128,36 @@ class Matcher:
         scores = [self.epss[c] for c in cve_ids if c in self.epss]
         return kev, max(scores, key=lambda s: s.percentile, default=None)
 
-    def _cpe_match(self, item: InventoryItem, record: CveRecord, ch: ConfigHit, ref: PackageRef | None) -> Match:
-        crit = ch.hit.criterion.criterion
-        target: CpeTarget = ch.hit.target
-        steps = list(target.steps)
-        confidence = CONFIDENCE_CPE_RANGE if crit.has_range or crit.cpe.version == "*" else CONFIDENCE_CPE_EXACT
-        if target.distro:
-            confidence *= DISTRO_PENALTY
+    def _cpe_match(
+        self, item: InventoryItem, why: _Why, target: CpeTarget, platform: tuple[str, ...], ref: PackageRef | None
+    ) -> Match:
+        confidence = why.confidence * DISTRO_PENALTY if target.distro else why.confidence
         suppressed = None
-        verdict = self.osv.distro_verdict(ref, record.id) if ref is not None else None
+        verdict = self.osv.distro_verdict(ref, why.record.id) if ref is not None else None
         if verdict is not None and not verdict[0]:
             suppressed = f"not affected per distro advisory {verdict[1]} (fix backported into {ref.version})"  # type: ignore[union-attr]
-        kev, epss = self._enrich((record.id,), record)
-        metric = record.best_cvss()
-        cvss = metric.base_score if metric else None
         return Match(
             item=item,
-            advisory_id=record.id,
-            cve_ids=(record.id,),
+            advisory_id=why.record.id,
+            cve_ids=(why.record.id,),
             path="cpe",
-            criterion=crit.criteria,
-            range=crit.describe_range() or ("every version" if crit.cpe.version == "*" else "exact version"),
+            criterion=why.criterion,
+            range=why.range,
             matched_version=target.range_version,
-            steps=tuple(steps),
-            platform=ch.platform,
+            steps=target.steps,
+            platform=platform,
             confidence=round(confidence * item.confidence, 3),
-            cvss=cvss,
-            kev=kev,
-            epss=epss,
-            priority=prioritise(kev, epss, cvss),
+            cvss=why.cvss,
+            kev=why.kev,
+            epss=why.epss,
+            priority=why.priority,
             suppressed=suppressed,
         )
 
     def _package_match(self, item: InventoryItem, ref: PackageRef, hit: PackageHit) -> Match:
         cve_ids = hit.advisory.cve_ids
-        record = next((self.cpe.records[c] for c in cve_ids if c in self.cpe.records), None)
+        index = self.cpe.record_index
+        record = next((self.cpe.records[index[c]] for c in cve_ids if c in index), None)
         kev, epss = self._enrich(cve_ids, record)
         metric = record.best_cvss() if record else None
         cvss = metric.base_score if metric else None
@@ -171,6 +177,59 @@ class Matcher:
             epss=epss,
             priority=prioritise(kev, epss, cvss),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Why:
+    """What every finding of one criterion shares: the record, the criterion and bound, the ranking."""
+
+    record: CveRecord
+    criterion: str
+    range: str
+    confidence: float
+    cvss: float | None
+    kev: KevEntry | None
+    epss: EpssScore | None
+    priority: Priority
+
+
+class _Explanations:
+    """Build each criterion's explanation once per matcher: a hot version fans one hit out to thousands of items,
+    and hot criteria recur across one-asset requests (KEV and EPSS are fixed for a matcher's lifetime)."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.by_criterion: dict[int, _Why] = {}
+        self.by_record: dict[int, tuple[KevEntry | None, EpssScore | None, float | None, Priority]] = {}
+
+    def criterion(self, index: int) -> _Why:
+        why = self.by_criterion.get(index)
+        if why is None:
+            table = self.matcher.cpe
+            r = int(table.rec[index])
+            record, crit = table.records[r], table.criteria[index]
+            kev, epss, cvss, priority = self._record(r, record)
+            ranged = crit.has_range or crit.cpe.version == "*"
+            why = self.by_criterion[index] = _Why(
+                record,
+                crit.criteria,
+                crit.describe_range() or ("every version" if crit.cpe.version == "*" else "exact version"),
+                CONFIDENCE_CPE_RANGE if ranged else CONFIDENCE_CPE_EXACT,
+                cvss,
+                kev,
+                epss,
+                priority,
+            )
+        return why
+
+    def _record(self, r: int, record: CveRecord) -> tuple[KevEntry | None, EpssScore | None, float | None, Priority]:
+        facts = self.by_record.get(r)
+        if facts is None:
+            kev, epss = self.matcher._enrich((record.id,), record)
+            metric = record.best_cvss()
+            cvss = metric.base_score if metric else None
+            facts = self.by_record[r] = (kev, epss, cvss, prioritise(kev, epss, cvss))
+        return facts
 
 
 def match(
