@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m tandem.risk.fair.warm
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -1,4 +1,7 @@
-"""Open FAIR Monte Carlo engine: pure NumPy/SciPy, no database, no web.
+"""Open FAIR Monte Carlo engine: pure NumPy/SciPy (compiled with Numba when installed), no database, no web.
+
+Where Numba is installed the engine runs compiled kernels (fused.py: same draws, same statistics as the NumPy
+path; TANDEM_FAIR_NUMBA=0 turns them off), and in-process runs use one thread per core (TANDEM_FAIR_THREADS).
 
 Public API
 ----------

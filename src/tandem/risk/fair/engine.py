@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from tandem.risk.fair.batch import annual_losses, summarise_rows
+from tandem.risk.fair.batch import annual_losses, run_groups, summarise_rows
 from tandem.risk.fair.errors import FairInputError
 from tandem.risk.fair.results import PortfolioResult, ScenarioResult
 from tandem.risk.fair.scenario import Scenario
@@ -117,12 +117,18 @@ def simulate(
     `semantics` is "events" (Poisson loss events with per-event losses, the default) or "product"
     (pyfair-style LEF × LM per year). A scenario's results depend only on the seed, its key and its inputs,
     not on `chunk_years`, the other scenarios, or the executor (e.g. a ProcessPoolExecutor); the portfolio
-    is identical for the same scenario list whatever the chunking or executor. `progress(done, total)` is
+    is identical for the same scenario list whatever the chunking or executor. Without an executor the run
+    uses this process's cores (batch.run_groups: one scenario per task on one thread per core), with
+    identical results whatever the number of threads. `progress(done, total)` is
     called with the number of scenarios finished after each group of GROUP_SIZE.
     """
     check_run(scenarios, years, seed, semantics, chunk_years)
     settings = RunSettings(years, seed, semantics, chunk_years or DEFAULT_CHUNK_YEARS)
-    outputs = fan_out(run_group, groups(list(scenarios)), (settings,), progress, executor)
+    work = groups(list(scenarios))
+    if executor is None:  # this process's cores, one scenario per task
+        outputs = run_groups(work, seed, years, semantics, settings.chunk_years, progress)
+    else:
+        outputs = fan_out(run_group, work, (settings,), progress, executor)
     total = np.zeros(years)
     per_scenario: dict[str, ScenarioResult] = {}
     for results, group_total in outputs:

@@ -23,8 +23,7 @@ def poisson_from_uniform(rate: np.ndarray, u: np.ndarray) -> np.ndarray:
     counts = (u >= cdf).astype(np.int64)
     dense = _DENSE_TERMS
     for k in range(1, dense + 1):
-        term *= rate
-        term /= k
+        term *= rate * (1.0 / k)  # one multiplication on the running term (the compiled loop's short chain)
         cdf += term
         counts += u >= cdf
     rest = np.flatnonzero(counts > dense)
@@ -53,8 +52,7 @@ def _continue_inversion(
         # five arrays after every step cost more than the steps themselves.
         for _ in range(_STEPS_PER_COMPACTION):
             k += 1
-            term *= lam
-            term /= k
+            term *= lam * (1.0 / k)
             cdf += term
             found += uu >= cdf
         counts[active] = found

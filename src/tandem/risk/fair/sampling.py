@@ -98,14 +98,16 @@ def standard_pert(gamma: float, r: float) -> np.ndarray:
     return (1.0 - weight) * _family_row(gamma, i) + weight * _family_row(gamma, i + 1)
 
 
+_BIN_EDGES_Z = special.ndtri(np.arange(K + 1) / K)  # standard-normal quantiles of the K equiprobable bins' edges
+
+
 def _lognormal_atoms(mu: float, sigma: float) -> np.ndarray:
     """Return the conditional means of K equiprobable bins of a lognormal (the top bin is drawn exactly)."""
-    z = special.ndtri(np.arange(K + 1) / K)
-    partial = special.ndtr(z - sigma)  # E[X; Z <= z] / E[X] for X = exp(mu + sigma Z)
+    partial = special.ndtr(_BIN_EDGES_Z - sigma)  # E[X; Z <= z] / E[X] for X = exp(mu + sigma Z)
     return K * np.exp(mu + sigma * sigma / 2.0) * np.diff(partial)
 
 
-@lru_cache(maxsize=2048)  # a table is 32 KB: at most 64 MB per process
+@lru_cache(maxsize=4096)  # a table is 32 KB: at most 128 MB per process, enough for ~1,000 scenarios
 def sampler_for(est: Estimate) -> Sampler:
     """Return the (cached) fast sampler of an estimate."""
     if is_point(est):

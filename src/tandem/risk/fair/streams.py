@@ -38,6 +38,25 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1
 
 
+def _uint32_words(n: int) -> list[int]:
+    words = [n & 0xFFFFFFFF]
+    n >>= 32
+    while n:
+        words.append(n & 0xFFFFFFFF)
+        n >>= 32
+    return words
+
+
+def entropy_words(seed: int, key: str) -> np.ndarray:
+    """Return the uint32 words SeedSequence(seed, spawn_key=(key_hash(key), role)) mixes, but the role's.
+
+    As NumPy assembles them: the seed's words, zero-padded to the pool size (4) because a spawn key is given,
+    then the key hash's words. The compiled path seeds its streams from these (compiled_seeds.stream_states).
+    """
+    run = _uint32_words(seed)
+    return np.array(run + [0] * (4 - len(run)) + _uint32_words(key_hash(key)), dtype=np.uint64)
+
+
 class Streams:
     """Lazily created generators of one scenario, one per role."""
 
