@@ -35,7 +35,7 @@ from tandem.platform.api.paging import page_out, page_request
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.db.uow import unit_of_work
-from tandem.platform.safety.uploads import read_limited
+from tandem.platform.safety.uploads import inert_download_headers, read_limited
 
 router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
 VIEW, EDIT, ASSESS = "compliance.view", "compliance.edit", "compliance.assess"
@@ -278,11 +278,7 @@ def get_evidence(evidence_id: uuid.UUID, session: DbSession, principal: Principa
 def download_evidence(evidence_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Response:
     """Download an evidence file, always as an attachment that the browser may not sniff or run."""
     record, data = evidence.file_of(session, principal, evidence_id)
-    headers = {
-        "Content-Disposition": f'attachment; filename="{record.file_name}"',
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "sandbox",
-    }
+    headers = inert_download_headers(record.file_name)
     return Response(data, media_type=record.media_type, headers=headers)
 
 

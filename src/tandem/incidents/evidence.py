@@ -17,6 +17,7 @@ from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.errors import NotFound
+from tandem.platform.safety.uploads import inert_download_headers
 from tandem.platform.storage import MEDIA_TYPES, FileStore, checked_upload
 
 STORE = FileStore("incident-evidence")
@@ -70,5 +71,4 @@ def download(
 
 def download_headers(row: EvidenceFile) -> dict[str, str]:
     """Return the headers that make a download inert: an attachment the browser may not sniff or run."""
-    return {"Content-Disposition": f'attachment; filename="{row.file_name}"', "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox"}  # fmt: skip
+    return inert_download_headers(row.file_name)

@@ -12,6 +12,7 @@ from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import InvalidInput, NotFound
+from tandem.platform.safety.uploads import inert_download_headers
 from tandem.platform.storage import MEDIA_TYPES, FileStore, checked_upload
 from tandem.training import actions, completions, courses
 from tandem.training.common import check
@@ -64,8 +65,7 @@ def read_document(course: Course) -> tuple[Course, bytes]:
 
 def download_headers(course: Course) -> dict[str, str]:
     """Return the headers that make a download inert: an attachment the browser may not sniff or run."""
-    return {"Content-Disposition": f'attachment; filename="{course.document_name}"',
-            "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"}  # fmt: skip
+    return inert_download_headers(course.document_name or "document")
 
 
 def confirm_read(session: Session, person: object, course: Course) -> Completion:

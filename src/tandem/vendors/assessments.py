@@ -161,6 +161,9 @@ def mark_reviewed(session: Session, principal: Principal | None, assessment_id: 
     """Mark a submitted assessment as reviewed by the security team."""
     assessment = get_assessment(session, principal, assessment_id)
     check(session, principal, actions.ASSESS.name, assessment)
+    # Re-read under a row lock: on PostgreSQL two reviewers clicking at once both saw "submitted" and both
+    # succeeded (read committed); the second now waits, sees "reviewed" and gets the conflict.
+    session.refresh(assessment, with_for_update=True)
     if assessment.status != "submitted":
         raise Conflict("only a submitted assessment can be reviewed")
     assessment.status = "reviewed"
@@ -183,6 +186,7 @@ def open_public(session: Session, token: str) -> Assessment:
 def save_answers(session: Session, token: str, submitted: dict[str, dict[str, str]], final: bool) -> Assessment:
     """Store the vendor's answers; on final submission require every question, score it and open findings."""
     assessment = open_public(session, token)
+    session.refresh(assessment, with_for_update=True)  # a double submission must not score and open findings twice
     if assessment.status in ("submitted", "reviewed"):
         raise Conflict("this questionnaire was already submitted; thank you")
     known = {q["id"]: q for q in assessment.questions}

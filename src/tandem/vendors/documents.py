@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import InvalidInput, NotFound
+from tandem.platform.safety.uploads import inert_download_headers
 from tandem.platform.storage import MEDIA_TYPES, checked_upload
 from tandem.vendors import actions, storage
 from tandem.vendors import repository as repo
@@ -81,5 +82,4 @@ def vendor_documents(session: Session, vendor_id: uuid.UUID) -> list[Document]:
 
 def download_headers(doc: Document) -> dict[str, str]:
     """Return the headers that make a download inert: an attachment the browser may not sniff or run."""
-    return {"Content-Disposition": f'attachment; filename="{doc.file_name}"', "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox"}  # fmt: skip
+    return inert_download_headers(doc.file_name)

@@ -147,3 +147,27 @@ def safe_filename(name: str) -> str:
     if _WINDOWS_RESERVED.match(stem):
         stem = f"_{stem}"
     return _fit(stem or "file", ext.lower())
+
+
+def content_disposition(name: str, disposition: str = "attachment") -> str:
+    """Return a Content-Disposition value for a download named `name` (RFC 6266 with RFC 5987 `filename*`).
+
+    Header values must be Latin-1, so a stored name such as "Prüfbericht – März.pdf" cannot go in `filename=`
+    as it is (it made downloads fail with a server error): browsers take the UTF-8 `filename*`, older clients
+    the ASCII fallback. Quotes, backslashes and control characters never reach the header.
+    """
+    from urllib.parse import quote
+
+    cleaned = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C") or "download"
+    fallback = cleaned.encode("ascii", "replace").decode("ascii")
+    fallback = re.sub(r'[?"\\]', "_", fallback)
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
+
+
+def inert_download_headers(name: str) -> dict[str, str]:
+    """Return the headers that make a stored file's download inert: an attachment the browser may not sniff or run."""
+    return {
+        "Content-Disposition": content_disposition(name),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+    }

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.api.paging import page_out, page_request
 from tandem.platform.auth.principal import Principal
+from tandem.platform.safety.uploads import content_disposition
 from tandem.reporting.board import documents, service
 from tandem.reporting.board.models import BoardPack
 from tandem.reporting.board.repository import LIST_SPEC
@@ -39,7 +40,7 @@ def download(pack: BoardPack, kind: str) -> Response:
         media = "application/pdf"
     else:
         body, media = documents.html_text(pack), "text/html; charset=utf-8"
-    headers = {"Content-Disposition": f'attachment; filename="{service.file_stem(pack)}.{kind}"',
+    headers = {"Content-Disposition": content_disposition(f"{service.file_stem(pack)}.{kind}"),
                "X-Content-Type-Options": "nosniff"}  # fmt: skip
     return Response(body, media_type=media, headers=headers)
 
