@@ -203,6 +203,10 @@ def validate_id_token(id_token: str, nonce: str, settings: Settings | None = Non
     except (JoseError, ValueError) as exc:
         raise SsoFailed(f"the ID token was refused ({type(exc).__name__})") from None
     claims = dict(token.claims)
+    # A token minted for another purpose by the same issuer (an RFC 9068 access token "at+jwt", a logout token
+    # carrying "events") has the right signature, issuer and audience: refuse it by its type (V9.2.2).
+    if str(token.header.get("typ", "JWT")).lower() != "jwt" or "events" in claims:
+        raise SsoFailed("the token is not an ID token (typ/events)")
     audience = claims["aud"]
     if isinstance(audience, list) and len(audience) > 1 and claims.get("azp") != settings.oidc_client_id:
         raise SsoFailed("the ID token was issued to another party (azp)")
