@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.api.deps import DbSession, requires, session_cookie
 from tandem.platform.api.paging import PageOut, page_out, page_request
 from tandem.platform.auth import service, tokens
 from tandem.platform.auth.models import User
@@ -46,12 +46,14 @@ def me(session: DbSession, principal: Principal = requires("account.view")) -> M
 
 @router.post("/me/password", status_code=204)
 def change_password(
-    body: PasswordChange, session: DbSession, principal: Principal = requires("account.edit")
+    request: Request, body: PasswordChange, session: DbSession, principal: Principal = requires("account.edit")
 ) -> Response:
-    """Change the caller's password."""
+    """Change the caller's password; the caller's other web sessions end (the calling one, if any, stays)."""
     user = session.get(User, principal.user_id)
     assert user is not None
-    service.change_password(session, user, body.current_password, body.new_password)
+    service.change_password(
+        session, user, body.current_password, body.new_password, keep_session=session_cookie(request)
+    )
     return Response(status_code=204)
 
 

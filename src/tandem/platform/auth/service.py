@@ -222,8 +222,12 @@ def revoke_role(session: Session, principal: Principal | None, user_id: uuid.UUI
     session.flush()
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """Change a user's own password after checking the current one."""
+def change_password(session: Session, user: User, current: str, new: str, keep_session: str | None = None) -> None:
+    """Change a user's own password after checking the current one; end every other session of the user.
+
+    Someone who changes a password because it leaked expects a thief's sessions to end with it (ASVS V7.4.3);
+    the session the change was made from (`keep_session`, its cookie value) stays signed in.
+    """
     if not verify_password(user.password_hash, current):
         raise InvalidInput.one("current_password", "is not your current password")
     if current == new:
@@ -232,6 +236,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = utcnow()
+    end_all_sessions(session, user.id, keep=keep_session)
     record_event(session, "auth.password_changed", "users", str(user.id), {"username": user.username})
     session.flush()
 
@@ -245,6 +250,9 @@ def reset_password(session: Session, principal: Principal | None, user_id: uuid.
         raise NotFound("user not found")
     one_time = generate_password()
     user.password_hash, user.must_change_password = hash_password(one_time), True
+    user.password_changed_at = utcnow()
+    end_all_sessions(session, user.id)  # whoever held the old password is signed out everywhere
+    record_event(session, "auth.password_reset", "users", str(user.id), {"username": user.username})
     session.flush()
     return one_time
 

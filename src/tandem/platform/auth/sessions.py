@@ -149,6 +149,9 @@ def end_session(session: Session, cookie_value: str) -> None:
         session.flush()
 
 
-def end_all_sessions(session: Session, user_id: uuid.UUID) -> None:
-    """Delete every session of a user (disable, password reset)."""
-    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+def end_all_sessions(session: Session, user_id: uuid.UUID, keep: str | None = None) -> None:
+    """Delete every session of a user (disable, password change or reset), except the one whose cookie is `keep`."""
+    stmt = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep:
+        stmt = stmt.where(WebSession.id_hash != _hash(keep))
+    session.execute(stmt)

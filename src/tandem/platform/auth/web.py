@@ -96,7 +96,13 @@ def password_change(
     user = session.get(User, principal.user_id)
     assert user is not None
     try:
-        service.change_password(session, user, text(form, "current_password", 1024), text(form, "new_password", 1024))
+        service.change_password(
+            session,
+            user,
+            text(form, "current_password", 1024),
+            text(form, "new_password", 1024),
+            keep_session=session_cookie(request),
+        )
     except InvalidInput as exc:
         discard(session)
         return render(request, "platform/password.html", 422, errors=form_errors(exc))
