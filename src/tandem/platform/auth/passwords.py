@@ -26,7 +26,14 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in gzip.decompress(raw).decode().splitlines())
 
 
-def check_policy(password: str, username: str = "", field: str = "password") -> None:
+# Words an attacker guessing passwords for this installation tries first (ASVS V6.2.11); callers may add the
+# organisation's own name.
+CONTEXT_WORDS = ("tandem",)
+
+
+def check_policy(
+    password: str, username: str = "", field: str = "password", context_words: tuple[str, ...] = ()
+) -> None:
     """Raise InvalidInput naming every way the password breaks the policy."""
     problems = []
     if len(password) < MIN_LENGTH:
@@ -37,6 +44,11 @@ def check_policy(password: str, username: str = "", field: str = "password") -> 
         problems.append("is on the list of commonly used passwords")
     if username and username.lower() in password.lower():
         problems.append("must not contain the user name")
+    lowered = password.lower()
+    for word in (*CONTEXT_WORDS, *context_words):
+        if len(word) >= 4 and word.lower() in lowered:
+            problems.append(f"must not contain the word {word!r} (the product's or organisation's name)")
+            break
     if problems:
         raise InvalidInput([FieldError(field, p) for p in problems])
 
