@@ -159,3 +159,24 @@ def test_rules_and_isolation_forest_explain_what_stands_out() -> None:
     top = next(s for s in flagged if s.who == "p1")
     assert top.evidence["contributing"][0]["feature"] in {"records", "off_hours_share"}
     assert "typical" in top.title
+
+
+def test_activity_json_lines_refuse_deep_binary_and_nested_values() -> None:
+    event = b'{"time": "2026-11-20T03:00:00Z", "identity": "E1", "system": "ehr", "action": "read"}\n'
+    cases = {
+        event + b'{"time": ' + b"[" * 100_000 + b"\n": ("a.jsonl:2", "depth limit"),
+        event + b'{"time": "\xff"}\n': ("a.jsonl", "not UTF-8"),
+        event + b'{"time": "2026-11-20T03:00:00Z", "identity": {"id": "E1"}}\n': ("a.jsonl:2:identity", "must be"),
+    }
+    for data, (where, reason) in cases.items():
+        with pytest.raises(ParseFailed) as caught:
+            parse_file("activity", data, "a.jsonl")
+        assert caught.value.errors[0][0] == where and reason in caught.value.errors[0][1], caught.value.errors
+
+
+def test_a_scim_response_nested_too_deep_is_a_located_error() -> None:
+    from tandem.access.importers.scim import parse_page
+
+    with pytest.raises(ParseFailed) as caught:
+        parse_page(b"[" * 100_000, "https://idp.test/Users")
+    assert caught.value.errors[0][0] == "https://idp.test/Users" and "not JSON" in caught.value.errors[0][1]

@@ -71,3 +71,13 @@ def test_open_an_incident_record_facts_and_see_the_countdown(live: Live) -> None
         assert "Lost laptop" in client.get("/incidents/register").text
     finally:
         client.close()
+
+
+def test_a_rule_record_nested_too_deep_is_refused_with_a_reason(live: Live) -> None:
+    client = live.login("ciso-user")
+    try:
+        page = client.get("/incidents/rules")
+        sent = client.post("/incidents/rules", data={"csrf_token": _csrf(page.text), "record": "[" * 40_000})
+        assert sent.status_code == 303 and "depth" in sent.headers["location"], sent.headers.get("location")
+    finally:
+        client.close()

@@ -84,3 +84,37 @@ def test_cyclonedx_bad_components_all_reported() -> None:
     assert doc.decode().splitlines()[line - 1].strip().startswith('"purl": "not-a-purl"')
     with pytest.raises(InvalidInput, match="CycloneDX"):
         cyclonedx.parse_sbom(b'{"hello": 1}', "x.json")
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+def test_json_recursion_bomb_is_a_located_error() -> None:
+    for parse in (
+        lambda: tabular.parse(DEEP, "deep.json", "json", columns_for("assets"), 10),
+        lambda: cyclonedx.parse_sbom(DEEP, "deep.json"),
+    ):
+        with pytest.raises(InvalidInput) as exc:
+            parse()
+        assert _errors(exc)[0].startswith("deep.json:1:") and "depth" in _errors(exc)[0]
+
+
+def test_json_item_positions_skip_brackets_inside_strings() -> None:
+    data = '\ufeff[{"hostname": "a", "description": "x [\\"{,]\\\\"},\n   {"hostname": "b"}, {"hostname": "c", "x": 1}]'
+    with pytest.raises(InvalidInput) as exc:
+        tabular.parse(data.encode(), "p.json", "json", columns_for("assets"), 10)
+    assert _errors(exc) == ["p.json:2:23: unknown field 'x'"]
+    rows = tabular.parse(b'[{"hostname": "a"},\n\n {"hostname": "b", "tags": ["x", "y"]}]', "q.json", "json",
+                         columns_for("assets"), 10)  # fmt: skip
+    assert [(r.line, r.positions["hostname"]) for r in rows] == [(1, 2), (3, 2)]
+    assert rows[1].values["tags"] == ["x", "y"]
+
+
+def test_json_nested_values_where_text_is_expected_are_located() -> None:
+    data = b'[{"hostname": {"a": 1}},\n {"hostname": "b", "tags": [["x"]]}]'
+    with pytest.raises(InvalidInput) as exc:
+        tabular.parse(data, "n.json", "json", columns_for("assets"), 10)
+    assert _errors(exc) == [
+        "n.json:1:2: hostname: must be a text, number or boolean",
+        "n.json:2:2: tags: must be a list of texts",
+    ]

@@ -37,4 +37,16 @@ def test_json_import_is_all_or_nothing(session: Session, org: Org) -> None:
 
     with pytest.raises(InvalidInput) as err:
         imports.import_scenarios(session, None, b"{not json", "broken.json", org.it)
-    assert err.value.errors[0].location == "broken.json:1"
+    assert err.value.errors[0].location == "broken.json:1:2"  # line and column of the syntax error
+
+
+def test_hostile_files_are_located_invalid_input(session: Session, org: Org) -> None:
+    cases = {
+        "deep.json": (b"[" * 100_000 + b"]" * 100_000, "deep.json:1:"),
+        "binary.csv": (b"\x00\xff\xfe" * 1000, "binary.csv"),
+        "bom.json": (b'\xef\xbb\xbf{"scenarios": [{"title": ""}]}', "bom.json:0: "),
+    }
+    for name, (data, where) in cases.items():
+        with pytest.raises(InvalidInput) as err:
+            imports.import_scenarios(session, None, data, name, org.it)
+        assert err.value.errors[0].location.startswith(where), err.value.errors

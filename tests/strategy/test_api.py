@@ -182,3 +182,23 @@ def test_import_is_all_or_nothing(live: Live) -> None:
             i for i in client.get(f"{BASE}/initiatives", params={"q": tag}).json()["items"] if i["title"][0] == "B"
         )
     assert b["costs"] == [500, 600] and b["staff"] == {"security": [0.5, 1.0]} and len(b["predecessors"]) == 1
+
+
+def test_import_refuses_hostile_and_misshapen_files(live: Live) -> None:
+    unit = _unit(live)
+    misshapen = (b'[{"title": "S1", "objectives": ["Grow"], "risks": [{"scenario": ["x"]}], "predecessors": [1]},'
+                 b' {"title": "S2", "applications": "EHR"}]')  # fmt: skip
+    cases = {
+        "plan.xml": (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', "plan.xml"),
+        "plan.csv": (b"\x00\xff\xfe" * 100, "plan.csv"),
+        "deep.json": (b"[" * 100_000 + b"]" * 100_000, "deep.json:1:"),
+        "shape.json": (misshapen, "shape.json[0]: objectives.0"),
+    }
+    with live.client("it_analyst") as client:
+        for name, (data, where) in cases.items():
+            refused = client.post(f"{BASE}/imports", content=data, params={"file_name": name, "org_unit_id": unit})
+            assert refused.status_code == 422, refused.text
+            found = [e["location"] for e in refused.json()["errors"]]
+            assert found[0].startswith(where), found
+    assert found == ["shape.json[0]: objectives.0", "shape.json[0]: risks.0", "shape.json[0]: predecessors",
+                     "shape.json[1]: applications"]  # fmt: skip

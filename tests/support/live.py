@@ -85,7 +85,9 @@ def start(db: Database) -> tuple[Live, uvicorn.Server, threading.Thread]:
     """Start uvicorn in a thread against db and wait until it answers."""
     port = free_port()
     app = create_app(get_settings(), db)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # Like `tandem serve`: no X-Forwarded-* trusted, so a client cannot choose the address the audit records.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     live = Live(f"http://127.0.0.1:{port}", db)

@@ -130,3 +130,11 @@ def test_audience_rules_and_grading() -> None:
     graded = grade([[2], [0, 2]], {0: [2], 1: [0]}, pass_mark=80)
     assert (graded.score, graded.passed, graded.right) == (50.0, False, [True, False])
     assert grade([[2], [0, 2]], {0: [2], 1: [2, 0]}, pass_mark=80).passed
+
+
+def test_json_recursion_bomb_is_located() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for parse in (lms.parse_xapi, gophish.parse_json):
+        with pytest.raises(InvalidInput) as exc:
+            parse(deep, "deep.json")
+        assert exc.value.errors[0].location.startswith("deep.json:1:") and "depth" in exc.value.errors[0].reason

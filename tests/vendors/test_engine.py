@@ -104,3 +104,32 @@ def test_xlsx_errors_are_located_by_sheet_and_row() -> None:
     assert err.value.errors[0][0] == "broken.xlsx"
     with pytest.raises(QuestionnaireError, match="no header row"):
         parse(b"a,b\n1,2\n", "plain.csv")
+
+
+def test_questionnaire_workbooks_that_are_bombs_or_broken_are_located() -> None:
+    import zipfile
+
+    def archive(members: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+        return out.getvalue()
+
+    book = Workbook()
+    book.active.append(["Question"])
+    book.active.append(["Is data encrypted?"])
+    good = io.BytesIO()
+    book.save(good)
+    with zipfile.ZipFile(io.BytesIO(good.getvalue())) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    cases = {
+        archive({"xl/worksheets/sheet1.xml": b" " * 2_000_000}): ("q.xlsx:xl/worksheets/sheet1.xml", "ratio"),
+        archive({"../evil.txt": b"x"}): ("q.xlsx:../evil.txt", "traverses"),
+        archive({**members, "xl/workbook.xml": b"<garbage"}): ("q.xlsx", "not a readable XLSX"),
+        archive({**members, "xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"}): ("q.xlsx", "not a readable"),
+    }
+    for data, (where, reason) in cases.items():
+        with pytest.raises(QuestionnaireError) as exc:
+            parse(data, "q.xlsx")
+        assert exc.value.errors[0][0].startswith(where) and reason in exc.value.errors[0][1], exc.value.errors

@@ -46,6 +46,8 @@ from tandem.platform.auth import service as auth
 from tandem.platform.auth.permissions import visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import FieldError, InvalidInput, NotFound, TandemError
+from tandem.platform.safety import jsondoc
+from tandem.platform.safety.errors import UnsafeInput
 from tandem.platform.web.forms import WebForm, discard, form_errors, text, texts
 from tandem.platform.web.render import redirect, render
 
@@ -178,9 +180,9 @@ def add_rule_page(form: WebForm, session: DbSession, principal: Principal = requ
 
     def run() -> None:
         try:
-            record = json.loads(text(form, "record", 50_000))
-        except ValueError:
-            raise InvalidInput.one("body.record", "not valid JSON") from None
+            record = jsondoc.load_json(text(form, "record", 50_000), "body.record", max_bytes=50_000)
+        except UnsafeInput as exc:
+            raise InvalidInput.one(exc.location or "body.record", f"not valid JSON: {exc.reason}") from None
         assessment.add_rule(session, principal, _valid(RuleIn, {"record": record}))
 
     return _act(session, "/incidents/rules", "Rule added.", run)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
+from codecs import BOM_UTF8
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from tandem.inventory import service as inventory
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import FieldError, InvalidInput, NotFound, TandemError
+from tandem.platform.safety import jsondoc
 from tandem.platform.safety.csvsafe import read_csv
+from tandem.platform.safety.errors import UnsafeInput
 from tandem.risk import actions, service
 from tandem.risk.common import require_in_unit
 from tandem.risk.inputs import ESTIMATE_FIELDS, FACTORS
@@ -48,7 +50,10 @@ def _fair_from_columns(row: dict[str, str]) -> dict[str, Any] | None:
 def _csv_rows(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:
     fair_columns = {f"fair.{f}.{k}" for f in FACTORS for spec in ESTIMATE_FIELDS.values()
                     for k in (*spec[1], *spec[2], "type")}  # fmt: skip
-    rows = read_csv(data, name, required={"title"}, allowed=CSV_COLUMNS | fair_columns, max_rows=MAX_ROWS)
+    try:
+        rows = read_csv(data, name, required={"title"}, allowed=CSV_COLUMNS | fair_columns, max_rows=MAX_ROWS)
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
     out = []
     for n, row in enumerate(rows):
         item: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith("fair.") and v.strip() != ""}
@@ -65,9 +70,10 @@ def _csv_rows(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:
 
 def _json_rows(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:
     try:
-        parsed = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput.one(f"{name}:1", f"not JSON: {exc}") from None
+        # depth-bounded; the caller bounds the size; a UTF-8 BOM (Windows editors) is allowed
+        parsed = jsondoc.load_json(data.removeprefix(BOM_UTF8), name, max_bytes=len(data))
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
     items = parsed.get("scenarios") if isinstance(parsed, dict) else parsed
     if not isinstance(items, list) or len(items) > MAX_ROWS:
         raise InvalidInput.one(name, f"must be a list of at most {MAX_ROWS} scenarios (or {{'scenarios': [...]}})")

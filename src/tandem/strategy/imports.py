@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
+from codecs import BOM_UTF8
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from tandem.inventory import service as inventory
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import FieldError, InvalidInput, NotFound
+from tandem.platform.safety import jsondoc
 from tandem.platform.safety.csvsafe import read_csv
+from tandem.platform.safety.errors import UnsafeInput
 from tandem.risk import service as risk_service
 from tandem.strategy import actions, service
 from tandem.strategy import repository as repo
@@ -62,14 +64,18 @@ def item_from_text(row: dict[str, str]) -> dict[str, Any]:
 def _rows(data: bytes, name: str) -> list[tuple[str, dict[str, Any]]]:
     if name.lower().endswith(".json"):
         try:
-            parsed = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput.one(f"{name}:1", f"not JSON: {exc}") from None
+            # depth-bounded; size bounded on upload; a UTF-8 BOM (Windows editors) is allowed
+            parsed = jsondoc.load_json(data.removeprefix(BOM_UTF8), name, max_bytes=len(data))
+        except UnsafeInput as exc:
+            raise InvalidInput.one(exc.location or name, exc.reason) from None
         items = parsed.get("initiatives") if isinstance(parsed, dict) else parsed
         if not isinstance(items, list) or len(items) > MAX_ROWS:
             raise InvalidInput.one(name, f"must be a list of at most {MAX_ROWS} initiatives (or {{'initiatives': []}})")
         return [(f"{name}[{n}]", i if isinstance(i, dict) else {"_": i}) for n, i in enumerate(items)]
-    rows = read_csv(data, name, required={"title"}, allowed=CSV_COLUMNS, max_rows=MAX_ROWS)
+    try:
+        rows = read_csv(data, name, required={"title"}, allowed=CSV_COLUMNS, max_rows=MAX_ROWS)
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
     return [(f"{name}:{n + 2}", item_from_text(r)) for n, r in enumerate(rows)]
 
 
@@ -100,6 +106,28 @@ class Resolver:
         return obj.id
 
 
+LINKS = {"objectives": "objective", "applications": "application", "risks": "scenario"}
+
+
+def shape_errors(item: dict[str, Any], where: str) -> list[FieldError]:
+    """Check the link lists of a JSON item: lists of objects whose references are plain titles or ids."""
+    errors = []
+    for field, ref in LINKS.items():
+        links = item.get(field, [])
+        if not isinstance(links, list):
+            errors.append(FieldError(f"{where}: {field}", "must be a list of objects"))
+            continue
+        for n, link in enumerate(links):
+            if not isinstance(link, dict):
+                errors.append(FieldError(f"{where}: {field}.{n}", "must be an object"))
+            elif any(not isinstance(link.get(k, ""), str | int) for k in (ref, f"{ref}_id")):
+                errors.append(FieldError(f"{where}: {field}.{n}", f"{ref} must be a title or an id"))
+    predecessors = item.get("predecessors", [])
+    if not isinstance(predecessors, list) or not all(isinstance(p, str) for p in predecessors):
+        errors.append(FieldError(f"{where}: predecessors", "must be a list of initiative titles"))
+    return errors
+
+
 def payload_for(item: dict[str, Any], r: Resolver, unit_id: uuid.UUID, name: str) -> dict[str, Any]:
     out = {k: v for k, v in item.items() if k != "predecessors"}
     if "objectives" in item:
@@ -124,6 +152,9 @@ def import_initiatives(
     errors: list[FieldError] = []
     made: dict[str, Any] = {}
     for where, item in rows:
+        if shape := shape_errors(item, where):
+            errors += shape
+            continue
         try:
             payload = InitiativeCreate.model_validate(payload_for(item, resolver, unit_id, name))
             with session.begin_nested():
@@ -145,7 +176,8 @@ def _link_predecessors(
     known = {i.title.lower(): i.id for i in service.visible_initiatives(session, principal)}
     errors = []
     for where, item in rows:
-        title = str(item.get("title", "")).strip().lower()
+        title = item.get("title")
+        title = title.strip().lower() if isinstance(title, str) else ""
         if title not in made or not item.get("predecessors"):
             continue
         wanted: dict[uuid.UUID, dict[str, Any]] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from tandem.platform.errors import FieldError, InvalidInput, NotFound
 from tandem.training import completions, courses, policies, programs, reminders
 from tandem.training import repository as repo
 from tandem.training.engine.audience import describe
+from tandem.training.importers.common import load_json
 from tandem.training.schemas import (
     CampaignCreate,
     CompletionCreate,
@@ -116,10 +116,7 @@ def courses_add(
     """Add a course (a quiz needs --questions; a document course's file comes with `course-document`)."""
     quiz: list[Any] = []
     if questions is not None:
-        try:
-            quiz = json.loads(questions.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidInput.one(str(questions), f"not valid JSON: {exc}") from None
+        quiz = load_json(questions.read_bytes(), str(questions))
     with cli_uow() as session:
         data = _valid(CourseCreate, {"title": title, "format": kind, "url": url, "external_id": external_id,
                                      "version": version, "duration_minutes": duration, "validity_days": validity_days,

@@ -3,11 +3,12 @@ entitlements become entitlements, memberships become assignments. Read-only, pur
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.access.importers.rows import AccountRow, AssignmentRow, EntitlementRow, ParseFailed
+from tandem.platform.safety import jsondoc
+from tandem.platform.safety.errors import UnsafeInput
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -35,9 +36,9 @@ class Snapshot:
 def parse_page(data: bytes, where: str) -> Page:
     """Parse a ListResponse body; anything else is a located error."""
     try:
-        body = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ParseFailed([(where, "the response is not JSON")]) from None
+        body = jsondoc.load_json(data, where, max_bytes=len(data))  # depth-bounded; the fetch bounds the size
+    except UnsafeInput as exc:
+        raise ParseFailed([(where, f"the response is not JSON ({exc.reason})")]) from None
     if not isinstance(body, dict) or LIST_RESPONSE not in body.get("schemas", []):
         raise ParseFailed([(where, "the response is not a SCIM ListResponse")])
     resources = body.get("Resources", [])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from tandem.access.importers.rows import (
     to_date,
     to_datetime,
 )
+from tandem.platform.safety import jsondoc
 from tandem.platform.safety.csvsafe import read_csv
 from tandem.platform.safety.errors import UnsafeInput
 
@@ -160,19 +160,26 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 
 def _json_lines(data: bytes, name: str, columns: set[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ParseFailed([(name, "the file is not UTF-8 text")]) from None
     rows = []
-    for n, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ParseFailed([(f"{name}:{n}", f"not valid JSON: {exc.msg}")]) from None
+            obj = jsondoc.load_json(line, name, max_bytes=len(line))  # depth-bounded
+        except UnsafeInput as exc:
+            raise ParseFailed([(f"{name}:{n}", f"not valid JSON: {exc.reason}")]) from None
         if not isinstance(obj, dict):
             raise ParseFailed([(f"{name}:{n}", "each line must be a JSON object")])
         unknown = sorted(set(obj) - columns)
         if unknown:
             raise ParseFailed([(f"{name}:{n}:{unknown[0]}", "unknown field")])
+        nested = sorted(k for k, v in obj.items() if isinstance(v, dict | list))
+        if nested:
+            raise ParseFailed([(f"{name}:{n}:{nested[0]}", "must be a text, number or boolean")])
         rows.append((n, {k: "" if v is None else str(v) for k, v in obj.items()}))
     return rows
 

@@ -12,6 +12,7 @@ from tandem.compliance.oscal.common import JSON
 from tandem.compliance.oscal.errors import OscalError
 from tandem.compliance.oscal.ids import normalise_control_id
 from tandem.compliance.oscal.mapping import MappingRecord, MappingSet, Relationship, to_mapping_collection
+from tandem.platform.safety import WORKBOOK_ERRORS, inspect_zip
 
 from .files import CSF_TO_800_53, read_data
 
@@ -22,18 +23,30 @@ PROVENANCE = "NIST OLIR concept crosswalk 186 (CSF 2.0 → SP 800-53 5.2.0, draf
 # so every row becomes the weakest OSCAL relationship; propagation must treat it as partial, needs review.
 RELATIONSHIP: Relationship = "intersects-with"
 _COLUMNS = 6
+SHEET = "Relationships"
 _SPLIT = re.compile(r"[\s,;]+")
 
 
-def _rows(workbook: bytes) -> list[tuple[object, ...]]:
-    with warnings.catch_warnings():
-        # NIST's export has no default cell style; openpyxl warns about it on every load.
-        warnings.simplefilter("ignore", UserWarning)
-        book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True, data_only=True)
+_UNREADABLE = WORKBOOK_ERRORS
+
+
+def _rows(workbook: bytes, name: str) -> list[tuple[object, ...]]:
+    inspect_zip(workbook, name)  # refuse bombs and climbing member names before openpyxl inflates anything
     try:
-        return list(book["Relationships"].iter_rows(values_only=True, max_col=_COLUMNS))
-    finally:
-        book.close()
+        with warnings.catch_warnings():
+            # NIST's export has no default cell style; openpyxl warns about it on every load.
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True, data_only=True)
+        try:
+            sheets = book.sheetnames
+            rows = list(book[SHEET].iter_rows(values_only=True, max_col=_COLUMNS)) if SHEET in sheets else None
+        finally:
+            book.close()
+    except _UNREADABLE as exc:
+        raise OscalError(f"not a readable XLSX workbook ({type(exc).__name__})", name) from None
+    if rows is None:
+        raise OscalError(f"the workbook has no {SHEET!r} sheet (an OLIR crosswalk has one)", name)
+    return rows
 
 
 def _strength(value: object, location: str) -> int | None:
@@ -52,7 +65,7 @@ def _text(value: object) -> str:
 def parse_crosswalk(workbook: bytes, name: str = "crosswalk.xlsx") -> list[MappingRecord]:
     """Turn each Focal (CSF) → Reference (800-53) row into records with OSCAL target ids."""
     records: list[MappingRecord] = []
-    for line, row in enumerate(_rows(workbook)[1:], start=2):
+    for line, row in enumerate(_rows(workbook, name)[1:], start=2):
         cells = (*row, *([None] * (_COLUMNS - len(row))))
         source, _, target_cell, _, comment, strength = cells[:_COLUMNS]
         if not _text(target_cell):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tandem.compliance import actions
 from tandem.compliance.frameworks import repository as repo
-from tandem.compliance.frameworks.service import get_framework, located
+from tandem.compliance.frameworks.service import get_framework, load_document, located
 from tandem.compliance.models import Mapping
 from tandem.compliance.oscal import MappingRecord, MappingSet, check_document, to_mapping_collection
 from tandem.compliance.oscal.mapping import RELATIONSHIPS
@@ -65,11 +64,9 @@ def import_records(
 
 def parse_mapping_collection(data: bytes, name: str) -> list[MappingRecord]:
     """Read an OSCAL mapping-collection (validated) into records."""
+    doc = load_document(data, name)
     try:
-        doc = json.loads(data)
         check_document(doc, name, "mapping-collection")
-    except json.JSONDecodeError as exc:
-        raise InvalidInput.one(f"{name}:{exc.lineno}:{exc.colno}", f"not JSON: {exc.msg}") from None
     except UnsafeInput as exc:
         raise located(exc) from None
     records = []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
+from codecs import BOM_UTF8
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from tandem.platform.audit.writer import record_event
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import Conflict, FieldError, InvalidInput, NotFound
+from tandem.platform.safety import jsondoc
 from tandem.platform.safety.errors import UnsafeInput
 
 MAX_ERRORS = 50
@@ -100,12 +101,13 @@ def _base_of(session: Session, draft: FrameworkDraft) -> Framework | None:
     return base
 
 
-def _json(data: bytes, name: str) -> dict[str, Any]:
+def load_document(data: bytes, name: str) -> dict[str, Any]:
+    """Parse an uploaded OSCAL JSON document (depth-bounded) or raise InvalidInput at file:line:column."""
     try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        location = f"{name}:{getattr(exc, 'lineno', 1)}:{getattr(exc, 'colno', 1)}"
-        raise InvalidInput.one(location, f"not JSON: {exc}") from None
+        # depth-bounded; the upload limit already bounds the size; a UTF-8 BOM (Windows editors) is allowed
+        doc = jsondoc.load_json(data.removeprefix(BOM_UTF8), name, max_bytes=len(data))
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
     if not isinstance(doc, dict):
         raise InvalidInput.one(f"{name}:1:1", "an OSCAL document must be a JSON object")
     return doc
@@ -113,7 +115,7 @@ def _json(data: bytes, name: str) -> dict[str, Any]:
 
 def parse_catalog_file(data: bytes, name: str, *, validate: bool = True) -> Catalog:
     """Parse (and by default schema-validate) an OSCAL catalog JSON file."""
-    doc = _json(data, name)
+    doc = load_document(data, name)
     try:
         if validate:
             check_document(doc, name, "catalog")
@@ -152,7 +154,7 @@ def import_profile(
     _check(session, principal, actions.IMPORT.name)
     resolver = LibraryResolver(session)
     try:
-        doc = _json(data, name)
+        doc = load_document(data, name)
         check_document(doc, name, "profile")
         profile = parse_profile(data, name)
         catalog = resolve_profile(profile, resolver)

@@ -8,6 +8,8 @@ from typing import Any
 
 from tandem.inventory import validators
 from tandem.platform.errors import FieldError, InvalidInput
+from tandem.platform.safety import jsondoc
+from tandem.platform.safety.errors import UnsafeInput
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,11 @@ def parse_sbom(data: bytes, name: str, max_components: int = 200_000) -> list[Co
     """Parse a CycloneDX JSON document; raise InvalidInput with file:line:column for every bad component."""
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
-        doc = json.loads(text)
+        doc = jsondoc.load_json(text, name, max_bytes=len(text))  # depth-bounded; size was bounded on upload
     except UnicodeDecodeError:
         raise InvalidInput.one(f"{name}:1:1", "file is not valid UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput.one(f"{name}:{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}") from None
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
     if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
         raise InvalidInput.one(f"{name}:1:1", 'not a CycloneDX JSON SBOM ("bomFormat": "CycloneDX" is missing)')
     locator = _Locator(text)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.platform.errors import FieldError, InvalidInput
+from tandem.platform.safety import jsondoc
 from tandem.platform.safety.csvsafe import read_csv
 from tandem.platform.safety.errors import UnsafeInput
 
@@ -99,32 +101,51 @@ def _json_rows(
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise InvalidInput.one(f"{name}:1:1", "file is not valid UTF-8") from None
-    decoder = json.JSONDecoder()
-    idx = _skip(text, 0)
-    if idx >= len(text) or text[idx] != "[":
+    try:
+        doc = jsondoc.load_json(text, name, max_bytes=len(text))  # depth-bounded; size was bounded on upload
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
+    if not isinstance(doc, list):
         raise InvalidInput.one(f"{name}:1:1", "expected a JSON array of objects")
-    idx = _skip(text, idx + 1)
     out: list[tuple[int, dict[str, Any], dict[str, int]]] = []
     errors: list[FieldError] = []
-    while idx < len(text) and text[idx] != "]":
-        line, col = _where(text, idx)
-        try:
-            obj, idx = decoder.raw_decode(text, idx)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput.one(f"{name}:{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}") from None
+    for n, (obj, (line, col)) in enumerate(zip(doc, _item_positions(text), strict=False)):
+        if n >= max_rows:
+            raise InvalidInput.one(f"{name}:{line}:{col}", f"file has more than {max_rows} rows")
         if not isinstance(obj, dict):
             errors.append(FieldError(f"{name}:{line}:{col}", "each item must be an object"))
         else:
             errors.extend(FieldError(f"{name}:{line}:{col}", f"unknown field {k!r}") for k in obj if k not in allowed)
             out.append((line, {k: v for k, v in obj.items() if k in allowed}, {k: col for k in obj}))
-        if len(out) > max_rows:
-            raise InvalidInput.one(f"{name}:{line}:{col}", f"file has more than {max_rows} rows")
-        idx = _skip(text, idx)
-        if idx < len(text) and text[idx] == ",":
-            idx = _skip(text, idx + 1)
     if errors:
         raise InvalidInput(errors)
     return out
+
+
+# A JSON string (skipped whole, escapes included) or a bracket or comma: enough to find where the items of a
+# well-formed top-level array start, without recursion however deep the items nest.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]')
+
+
+def _item_positions(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the line and column where each item of the (already parsed) top-level array starts."""
+    depth, line, line_start, counted = 0, 1, 0, 0
+    for match in _TOKENS.finditer(text):
+        char = text[match.start()]
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > 1:
+                continue
+        elif char == "]" or char == "}":
+            depth -= 1
+            continue
+        elif char != "," or depth != 1:
+            continue
+        start = _skip(text, match.end())
+        line += text.count("\n", counted, start)
+        newline = text.rfind("\n", counted, start)
+        line_start, counted = (newline + 1 if newline >= 0 else line_start), start
+        yield line, start - line_start + 1
 
 
 def _skip(text: str, idx: int) -> int:
@@ -133,17 +154,16 @@ def _skip(text: str, idx: int) -> int:
     return idx
 
 
-def _where(text: str, idx: int) -> tuple[int, int]:
-    line = text.count("\n", 0, idx) + 1
-    return line, idx - (text.rfind("\n", 0, idx) + 1) + 1
-
-
 def _convert(column: Column, raw: Any) -> Any:
     """Turn a cell (CSV text or a JSON value) into the field's value; None means 'not given'."""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
+    if isinstance(raw, dict) or (isinstance(raw, list) and column.kind != "list"):
+        raise ValueError("must be a text, number or boolean")
     if column.kind == "list":
         if isinstance(raw, list):
+            if any(isinstance(x, dict | list) for x in raw):
+                raise ValueError("must be a list of texts")
             return raw
         return [part.strip() for part in str(raw).split(";") if part.strip()]
     if column.kind == "bool":

@@ -1,6 +1,7 @@
 """Safety gate for every Tandem import, upload and outbound fetch."""
 
 from .archives import (
+    WORKBOOK_ERRORS,
     ArchiveMember,
     ExtractedMember,
     extract_members,
@@ -15,6 +16,7 @@ from .urls import ResolvedURL, check_url, fetch, is_blocked_address
 from .xml import iterparse_xml, parse_xml
 
 __all__ = [
+    "WORKBOOK_ERRORS",
     "ArchiveMember",
     "BlockedURL",
     "ExtractedMember",

@@ -337,3 +337,10 @@ def gunzip_limited(data: bytes, name: str, max_out: int) -> bytes:
     except _ARCHIVE_ERRORS as exc:
         raise UnsafeArchive(f"invalid gzip data: {exc}", name) from exc
     return bytes(out)
+
+
+# What openpyxl raises on a damaged workbook that passed inspect_zip: no workbook part, malformed XML (lxml's
+# SyntaxError), odd indexes or values. Callers turn these into located "not a readable XLSX workbook" errors.
+WORKBOOK_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile, LookupError, ValueError, OSError, SyntaxError, TypeError, AttributeError, EOFError,
+)  # fmt: skip

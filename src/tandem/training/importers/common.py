@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from tandem.platform.errors import FieldError, InvalidInput
+from tandem.platform.safety import jsondoc
 from tandem.platform.safety.csvsafe import read_csv
 from tandem.platform.safety.errors import UnsafeInput
 
@@ -97,11 +97,13 @@ def record_lines(data: bytes) -> list[int]:
 def load_json(data: bytes, name: str) -> Any:
     """Parse JSON or raise a located error with the line and column."""
     try:
-        return json.loads(data.decode("utf-8").removeprefix("\ufeff"))
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise InvalidInput.one(name, "file is not valid UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput.one(f"{name}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}") from None
+    try:
+        return jsondoc.load_json(text, name, max_bytes=len(text))  # depth-bounded; size was bounded on upload
+    except UnsafeInput as exc:
+        raise InvalidInput.one(exc.location or name, exc.reason) from None
 
 
 def fail_if(errors: list[FieldError]) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from tandem.platform.safety import WORKBOOK_ERRORS, UnsafeInput, inspect_zip
 
 MAX_QUESTIONS = 2000
 MAX_TEXT = 4000
@@ -68,19 +69,33 @@ def _xlsx_rows(data: bytes, name: str, sheet: str | None) -> tuple[str, Iterator
     from openpyxl import load_workbook  # imported here: CSV users never pay for it
 
     try:
+        inspect_zip(data, name)  # refuse bombs and climbing member names before openpyxl inflates anything
+    except UnsafeInput as exc:
+        raise QuestionnaireError([(exc.location or name, exc.reason)]) from None
+    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise QuestionnaireError([(name, f"not a readable XLSX workbook ({type(exc).__name__})")]) from None
-    if sheet is not None and sheet not in book.sheetnames:
+        chosen = sheet if sheet is not None else _question_sheet(book)
+        ws = book[chosen] if chosen in book.sheetnames else None
+    except _UNREADABLE as exc:
+        raise _unreadable(name, exc) from None
+    if ws is None:
         raise QuestionnaireError([(f"{name}", f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")])
-    chosen = sheet or _question_sheet(book)
-    ws = book[chosen]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, [_norm(c) for c in row]
+        try:
+            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield n, [_norm(c) for c in row]
+        except _UNREADABLE as exc:  # the sheet is read as the rows are taken
+            raise _unreadable(f"{name}[{chosen}]", exc) from None
 
     return chosen, rows()
+
+
+_UNREADABLE = WORKBOOK_ERRORS
+
+
+def _unreadable(where: str, exc: Exception) -> QuestionnaireError:
+    return QuestionnaireError([(where, f"not a readable XLSX workbook ({type(exc).__name__})")])
 
 
 def _question_sheet(book: Any) -> str:
