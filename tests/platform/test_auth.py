@@ -160,6 +160,7 @@ def test_tokens_store_only_a_keyed_digest(session) -> None:  # type: ignore[no-u
         tokens.new_token(session, user, "y", ["everything"], None)
 
 
+@pytest.mark.asvs("V7.4.2")
 def test_disabled_user_loses_tokens_and_sessions(live: Live) -> None:
     name = live.add_user("to-disable", "viewer", "root")
     browser = live.login(name)

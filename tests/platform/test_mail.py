@@ -24,6 +24,7 @@ def test_without_smtp_host_nothing_is_sent() -> None:
     assert send_mail(["a@b.test"], "s", "b", settings=Settings(smtp_host="")) is False
 
 
+@pytest.mark.asvs("V1.3.11")
 def test_header_injection_is_refused(smtp_sink: Any) -> None:
     with pytest.raises(InvalidInput) as caught:
         send_mail(["a@b.test"], "Hello\r\nBcc: everyone@evil.test", "b")

@@ -146,7 +146,7 @@ def test_admin_reset_is_audited_and_ends_sessions(live: Live) -> None:
     assert "auth.mfa_reset" in events and "auth.mfa_enabled" in events
 
 
-@pytest.mark.asvs("V6.5.1")
+@pytest.mark.asvs("V6.5.1", "V7.5.1")
 def test_regenerate_and_disable_need_a_current_code(session: Session) -> None:
     user, _ = service.create_user(session, None, "mfa.service", password="a long enough pass phrase")
     seed, uri, svg = mfa.begin_enrolment(session, user)

@@ -242,7 +242,7 @@ def test_is_blocked_address_allows_public_unicast() -> None:
     assert not is_blocked_address(ipaddress.ip_address("2606:2800:220:1::1"))
 
 
-@pytest.mark.asvs("V1.3.6")
+@pytest.mark.asvs("V1.3.6", "V15.3.2")
 def test_redirect_to_non_allow_listed_loopback_is_blocked(
     serve: Callable[[dict[str, Route]], Server],
 ) -> None:
