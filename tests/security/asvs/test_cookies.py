@@ -24,11 +24,6 @@ def problems(set_cookie: str) -> list[str]:
 
 
 @pytest.mark.asvs("V3.3.1", "V3.3.3")
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: under HTTPS the session cookie is __Host-tandem_session, but the sign-in step cookies tandem_csrf, "
-    "tandem_mfa and tandem_sso are Secure without a __Host-/__Secure- prefix (see /tmp/notes/asvs-requests.md)",
-)
 def test_every_cookie_is_secure_and_host_prefixed_under_https(live: Live, inproc_app: FastAPI) -> None:
     set_cookies = []
     with TestClient(inproc_app, base_url="https://tandem.example") as browser:

@@ -12,7 +12,7 @@ from tandem.platform.api.deps import DbSession, PublicDbSession, client_ip, requ
 from tandem.platform.auth import challenges, mfa
 from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
-from tandem.platform.auth.signin import MFA_COOKIE, signed_in
+from tandem.platform.auth.signin import MFA_COOKIE, clear_step_cookie, read_step_cookie, signed_in
 from tandem.platform.errors import TandemError
 from tandem.platform.web.forms import WebForm, discard, form_errors, text
 from tandem.platform.web.render import redirect, render
@@ -22,14 +22,14 @@ router = APIRouter(include_in_schema=False)
 
 def _expired() -> Response:
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(MFA_COOKIE)
+    clear_step_cookie(response, MFA_COOKIE)
     return response
 
 
 @router.get("/login/mfa", dependencies=[requires("public")])
 def challenge_page(request: Request, session: PublicDbSession) -> Response:
     """Ask for the second factor of a sign-in whose password was right."""
-    found = challenges.resolve(session, request.cookies.get(MFA_COOKIE, ""))
+    found = challenges.resolve(session, read_step_cookie(request, MFA_COOKIE))
     if found is None:
         return _expired()
     return render(request, "platform/mfa_challenge.html", errors={}, challenge_csrf=found[0].csrf_token)
@@ -38,7 +38,7 @@ def challenge_page(request: Request, session: PublicDbSession) -> Response:
 @router.post("/login/mfa", dependencies=[requires("public")])
 def challenge_answer(request: Request, form: WebForm, session: PublicDbSession) -> Response:
     """Check the TOTP or recovery code; only now does a session start."""
-    found = challenges.resolve(session, request.cookies.get(MFA_COOKIE, ""))
+    found = challenges.resolve(session, read_step_cookie(request, MFA_COOKIE))
     if found is None:
         return _expired()
     row, user = found
@@ -56,7 +56,7 @@ def challenge_answer(request: Request, form: WebForm, session: PublicDbSession) 
         restart=result.restart,
     )  # fmt: skip
     if result.restart:
-        response.delete_cookie(MFA_COOKIE)
+        clear_step_cookie(response, MFA_COOKIE)
     return response
 
 

@@ -12,7 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from tandem.platform.api.deps import client_ip, get_db, requires
 from tandem.platform.audit.writer import record_event
 from tandem.platform.auth import oidc, oidc_users
-from tandem.platform.auth.signin import LOGIN_CSRF_COOKIE, SSO_COOKIE, secure, set_step_cookie, signed_in
+from tandem.platform.auth.signin import (
+    LOGIN_CSRF_COOKIE,
+    SSO_COOKIE,
+    clear_step_cookie,
+    read_step_cookie,
+    set_step_cookie,
+    signed_in,
+)
 from tandem.platform.config import get_settings
 from tandem.platform.db.uow import Actor, unit_of_work
 from tandem.platform.errors import TandemError
@@ -39,8 +46,8 @@ def _refused(request: Request, status: int, message: str) -> Response:
     errors = {"_form": f"Single sign-on failed: {message}"}
     response = render(request, "platform/login.html", status, errors=errors, username="", next="/home",
                       login_csrf=token, sso=oidc.enabled())  # fmt: skip
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request))
-    response.delete_cookie(SSO_COOKIE)
+    set_step_cookie(request, response, LOGIN_CSRF_COOKIE, token)
+    clear_step_cookie(response, SSO_COOKIE)
     return response
 
 
@@ -49,7 +56,7 @@ def sso_start(request: Request, form: WebForm) -> Response:
     """Send the browser to the identity provider with a fresh state, nonce and PKCE challenge."""
     if not oidc.enabled():
         return _refused(request, 404, "single sign-on is not configured")
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    expected = read_step_cookie(request, LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(text(form, "csrf_token", 100), expected):
         return _refused(request, 403, "your sign-in form expired; please try again")
     try:
@@ -74,7 +81,7 @@ def sso_callback(request: Request, state: str = "", code: str = "", iss: str | N
     try:
         # Consume the request first, in its own transaction: a state is good for one answer only.
         with unit_of_work(db, actor=_actor(request), request_id=request.state.request_id) as session:
-            pending = oidc.take_request(session, state, request.cookies.get(SSO_COOKIE, ""))
+            pending = oidc.take_request(session, state, read_step_cookie(request, SSO_COOKIE))
             session.expunge(pending)
         if error or not code:
             raise oidc.SsoFailed(f"the identity provider answered {error[:60] or 'without a code'}")

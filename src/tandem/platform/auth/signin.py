@@ -22,11 +22,33 @@ def secure(request: Request) -> bool:
     return request.url.scheme == "https" or bool(request.app.state.settings.secure_cookies)
 
 
-def set_step_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
-    """Set a short-lived cookie that carries a sign-in step (never readable by scripts)."""
+HOST_PREFIX = "__Host-"
+
+
+def set_step_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    """Set a short-lived cookie that carries a sign-in step (never readable by scripts).
+
+    Over HTTPS its name takes the __Host- prefix, as the session cookie's does: the browser then refuses it
+    unless it is Secure, has Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it.
+    """
     # Lax, not Strict, for the SSO cookie: the provider's redirect back is a top-level cross-site GET.
     samesite: Literal["lax", "strict"] = "lax" if name == SSO_COOKIE else "strict"
-    response.set_cookie(name, value, httponly=True, samesite=samesite, secure=secure(request), max_age=max_age)
+    is_secure = secure(request)
+    response.set_cookie(
+        HOST_PREFIX + name if is_secure else name, value, httponly=True, samesite=samesite, secure=is_secure,
+        path="/", max_age=max_age,
+    )  # fmt: skip
+
+
+def read_step_cookie(request: Request, name: str) -> str:
+    """Return a sign-in step cookie's value under either of its names ('' when absent)."""
+    return request.cookies.get(HOST_PREFIX + name) or request.cookies.get(name, "")
+
+
+def clear_step_cookie(response: Response, name: str) -> None:
+    """Delete a sign-in step cookie under both of its names."""
+    response.delete_cookie(name, path="/")
+    response.delete_cookie(HOST_PREFIX + name, path="/", secure=True, httponly=True)
 
 
 def signed_in(request: Request, session: Session, user: User, target: str) -> Response:
@@ -40,5 +62,5 @@ def signed_in(request: Request, session: Session, user: User, target: str) -> Re
         name, new.cookie_value, httponly=True, samesite="lax", secure=is_secure, path="/", max_age=max_age
     )
     for step_cookie in (LOGIN_CSRF_COOKIE, MFA_COOKIE, SSO_COOKIE):
-        response.delete_cookie(step_cookie)
+        clear_step_cookie(response, step_cookie)
     return response

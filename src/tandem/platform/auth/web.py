@@ -15,7 +15,14 @@ from tandem.platform.auth import challenges, mfa, mfa_web, oidc, oidc_web, servi
 from tandem.platform.auth import sessions as web_sessions
 from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
-from tandem.platform.auth.signin import LOGIN_CSRF_COOKIE, MFA_COOKIE, secure, set_step_cookie, signed_in
+from tandem.platform.auth.signin import (
+    LOGIN_CSRF_COOKIE,
+    MFA_COOKIE,
+    clear_step_cookie,
+    read_step_cookie,
+    set_step_cookie,
+    signed_in,
+)
 from tandem.platform.auth.tokens import TOKEN_LIST
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import InvalidInput
@@ -31,7 +38,7 @@ def login_page(request: Request, next: str = "/home") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(request, "platform/login.html", errors={}, username="", next=safe_next(next), login_csrf=token,
                       sso=oidc.enabled())  # fmt: skip
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure(request))
+    set_step_cookie(request, response, LOGIN_CSRF_COOKIE, token)
     return response
 
 
@@ -39,7 +46,7 @@ def login_page(request: Request, next: str = "/home") -> HTMLResponse:
 def login(request: Request, form: WebForm, session: PublicDbSession) -> Response:
     """Check the credentials, then start a new session (a new id every time)."""
     username, target = text(form, "username", 150), safe_next(text(form, "next", 2000))
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    expected = read_step_cookie(request, LOGIN_CSRF_COOKIE)
     context = {"username": username, "next": target, "login_csrf": expected, "sso": oidc.enabled()}
     if not expected or not secrets.compare_digest(text(form, "csrf_token", 100), expected):
         errors = {"_form": "Your sign-in form expired; please try again."}
@@ -54,7 +61,7 @@ def login(request: Request, form: WebForm, session: PublicDbSession) -> Response
         cookie, _ = challenges.start(session, result.user, target)
         response = RedirectResponse("/login/mfa", status_code=303)
         set_step_cookie(request, response, MFA_COOKIE, cookie, int(challenges.LIFETIME.total_seconds()))
-        response.delete_cookie(LOGIN_CSRF_COOKIE)
+        clear_step_cookie(response, LOGIN_CSRF_COOKIE)
         return response
     return signed_in(request, session, result.user, target)
 
