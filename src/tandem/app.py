@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 import tandem
 from tandem.domains import load_manifests
-from tandem.platform.api import accesslog, export, openapi, problems
+from tandem.platform.api import accesslog, dispatch, export, openapi, problems
 from tandem.platform.api.middleware import SecurityMiddleware
 from tandem.platform.audit import writer as _audit_writer  # noqa: F401 - installs the audit session hooks
 from tandem.platform.config import Settings, get_settings
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for manifest in manifests:
         for router in manifest.api_routers + manifest.web_routers:
             app.include_router(router)
+    dispatch.index_routes(app)
     export.install(app)  # inside SecurityMiddleware (added after it): exports get the security headers too
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     return app

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from tandem.platform.auth.principal import ANONYMOUS, Principal
 from tandem.platform.manifest import NavItem
@@ -85,13 +85,55 @@ def env() -> Environment:
     return _env
 
 
+# Actions' roles are fixed in code, so what the navigation shows depends only on the roles held and the token's
+# scopes: built once per such key (and per highlighted link) instead of on every page.
+_NavKey = tuple[frozenset[str], frozenset[str] | None, int]
+_nav_cache: dict[_NavKey, dict[str, list[NavItem]]] = {}
+_sidebar_cache: dict[tuple[_NavKey, tuple[str, ...]], Markup] = {}
+_CACHE_LIMIT = 1024
+
+
+def _nav_key(principal: Principal) -> _NavKey:
+    return frozenset(principal.roles), principal.scopes, len(_nav)
+
+
 def nav_for(principal: Principal) -> dict[str, list[NavItem]]:
     """Return the links principal may follow, grouped by section."""
-    sections: dict[str, list[NavItem]] = {}
-    for item in _nav:
-        if principal.user_id is not None and principal.can_anywhere(item.action):
-            sections.setdefault(item.section, []).append(item)
+    if principal.user_id is None:
+        return {}
+    key = _nav_key(principal)
+    if (sections := _nav_cache.get(key)) is None:
+        sections = {}
+        for item in _nav:
+            if principal.can_anywhere(item.action):
+                sections.setdefault(item.section, []).append(item)
+        if len(_nav_cache) >= _CACHE_LIMIT:
+            _nav_cache.clear()
+        _nav_cache[key] = sections
     return sections
+
+
+def sidebar(principal: Principal, path: str) -> Markup:
+    """Return the main navigation's HTML, the links under the current path marked as the current page."""
+    sections = nav_for(principal)
+    if not sections:
+        return Markup("")
+    active = tuple(item.path for items in sections.values() for item in items if path.startswith(item.path))
+    key = (_nav_key(principal), active)
+    if (html := _sidebar_cache.get(key)) is None:
+        parts = ['<nav class="sidebar" aria-label="Main">']
+        for section, items in sections.items():
+            parts.append(f"<h2>{escape(section)}</h2><ul>")
+            for item in items:
+                current = ' aria-current="page"' if item.path in active else ""
+                parts.append(f'<li><a href="{escape(item.path)}"{current}>{escape(item.label)}</a></li>')
+            parts.append("</ul>")
+        parts.append("</nav>")
+        html = Markup("".join(parts))  # noqa: S704  # nosec B704 - every value above is escaped
+        if len(_sidebar_cache) >= _CACHE_LIMIT:
+            _sidebar_cache.clear()
+        _sidebar_cache[key] = html
+    return html
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -99,6 +141,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     principal: Principal = getattr(request.state, "principal", ANONYMOUS)
     base = {
         "request": request, "principal": principal, "nav": nav_for(principal),
+        "sidebar": sidebar(principal, request.url.path),
         "csrf_token": getattr(request.state, "csrf_token", "") or request.cookies.get("tandem_csrf", ""),
         "flash": request.query_params.get("flash", "")[:200],
     }  # fmt: skip
