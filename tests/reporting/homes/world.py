@@ -16,8 +16,9 @@ from tandem.incidents.schemas import IncidentCreate, PopulationIn
 from tandem.inventory import service as inventory
 from tandem.inventory.kinds import KINDS
 from tandem.platform.auth import service as auth
-from tandem.platform.auth.principal import Grant, Principal
+from tandem.platform.auth.principal import CONSOLE, Grant, Principal
 from tandem.platform.db.types import utcnow
+from tandem.platform.jobs import service as jobs
 from tandem.risk import service as risk
 from tandem.risk import simulation
 from tandem.risk.fair import simulate
@@ -89,6 +90,9 @@ def add_risk(session: Session, org: Org) -> None:
     run = simulation.start_run(session, None, SimulateRequest(org_unit_id=org.it, years=2_000))
     engine = [to_scenario(str(s.id), s.fair) for s in made]
     simulation.store_run(session, run, simulate(engine, years=2_000, seed=1), {str(s.id): s.title for s in made})
+    # Stored inline as the job would: cancel the queued job so a live server's worker does not re-run it while a
+    # page reads the run (the homes would show "no simulation yet" for as long as it runs).
+    jobs.cancel_job(session, CONSOLE, run.job_id)
     org.made.update(scenarios=made, run=run)
 
 
