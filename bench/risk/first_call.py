@@ -13,17 +13,11 @@ import time
 def main() -> None:
     """Time the engine's import and first runs in this process and print them as JSON."""
     started = time.perf_counter()
-    from tandem.risk.fair import LogNormal90, Pert, Scenario, fused, simulate
+    from tandem.risk.fair import fused, simulate
+    from tandem.risk.fair.warm import warm_up_scenario
 
     imported = time.perf_counter()
-    scenario = Scenario(
-        "first",
-        tef=Pert(1, 5, 20),
-        vulnerability=Pert(0.1, 0.2, 0.4),
-        primary_loss=LogNormal90(1e4, 1e6),
-        secondary_probability=Pert(0.1, 0.2, 0.5),
-        secondary_loss=Pert(1e4, 1e5, 1e6),
-    )
+    scenario = warm_up_scenario("first")
     simulate([scenario], years=1000)
     events = time.perf_counter()
     simulate([scenario], years=1000, semantics="product")
