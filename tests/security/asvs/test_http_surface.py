@@ -178,11 +178,6 @@ def test_unexpected_errors_are_generic_and_logged(inproc_app: FastAPI, caplog: p
 
 
 @pytest.mark.asvs("V3.4.4")
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: a 500 is answered by Starlette's outermost ServerErrorMiddleware, outside SecurityMiddleware, so it "
-    "has no nosniff, CSP, no-store or X-Request-Id (see /tmp/notes/asvs-requests.md)",
-)
 def test_unexpected_errors_carry_the_security_headers(inproc_app: FastAPI) -> None:
     def boom() -> None:
         raise RuntimeError("boom")

@@ -70,6 +70,19 @@ class SecurityMiddleware:
         except TooLargeBody:
             if not started:
                 await _too_large(send, limit)
+        except Exception:
+            # Starlette answers unexpected errors in its outermost layer, outside this one, so a 500 lacked every
+            # security header and its request id. Answer here through the same problem builder, then re-raise: the
+            # outer layer still runs the logging handler and, seeing the response started, sends nothing more.
+            if not started:
+                from starlette.requests import Request
+
+                from tandem.platform.api.problems import problem
+
+                response = problem(500, "Internal error", "something went wrong on our side; it has been logged",
+                                   Request(scope, limited_receive))  # fmt: skip
+                await response(scope, limited_receive, send_with_headers)
+            raise
 
     def _headers(self, scope: Scope, headers: list[Any], request_id: str) -> list[Any]:
         headers = [(k, _with_charset(v) if k.lower() == b"content-type" else v) for k, v in headers]
