@@ -31,6 +31,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, make_url, text
 
+from security.serving import wait_until_healthy
+
 TANDEM = str(Path(sys.executable).with_name("tandem"))
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "TANDEM_TEST_POSTGRES_URL"
@@ -139,17 +141,11 @@ class Instance:
             [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"tandem serve exited with {self.process.returncode}:\n{err[-2000:]}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"tandem serve did not answer within {timeout} s")
+
+        def exit_output() -> str:
+            return (self.process.stderr.read().decode() if self.process and self.process.stderr else "")[-2000:]
+
+        wait_until_healthy(self.process, self.base_url, timeout, exit_output, "tandem serve")
 
     def kill(self) -> None:
         """SIGKILL the server: no shutdown handler, no flush, no goodbye."""

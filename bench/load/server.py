@@ -12,13 +12,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from security.serving import wait_until_healthy
 from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,17 +103,12 @@ class Server:
             ]  # fmt: skip
         log = (self.folder / f"server-{workers}.log").open("wb")
         self.process = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log.close()
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log_tail(workers)}")
-            try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not answer within {timeout} s")
+
+        def exit_output() -> str:
+            log.close()
+            return self.log_tail(workers)
+
+        wait_until_healthy(self.process, self.base_url, timeout, exit_output, "server")
 
     def cpu_seconds(self) -> float:
         """Return the CPU time (user + system) used so far by the server process and its worker processes."""
