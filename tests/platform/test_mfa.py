@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,7 +169,8 @@ def test_regenerate_and_disable_need_a_current_code(session: Session) -> None:
 @pytest.mark.asvs("V6.5.5", "V6.5.3", "V6.5.4")
 def test_codes_accept_one_step_either_side_and_are_random() -> None:
     seed = pyotp.random_base32(32)
-    factor = MfaFactor(secret_encrypted=mfa._fernet().encrypt(seed.encode()).decode(), last_step=0)
+    owner = uuid.uuid4()
+    factor = MfaFactor(user_id=owner, secret_encrypted=mfa._seal(seed, owner), last_step=0)
     totp, now = pyotp.TOTP(seed), 1_800_000_000.0
     assert not mfa.verify_totp(factor, totp.at(now - 60), now)
     assert mfa.verify_totp(factor, totp.at(now - 30), now)

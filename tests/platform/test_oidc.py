@@ -219,3 +219,57 @@ def test_unsigned_and_algorithm_confusion_tokens_are_refused(idp: Provider) -> N
     for token in (unsigned, confused):
         with pytest.raises(oidc.SsoFailed):
             oidc.validate_id_token(token, "n")
+
+
+@pytest.mark.asvs("V7.6.1")
+def test_max_age_is_asked_for_and_an_older_provider_sign_in_is_refused(
+    live: Live, idp: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANDEM_OIDC_MAX_AGE_MINUTES", "10")
+    get_settings.cache_clear()
+    idp.identity.sub = "max-age-sub"
+    _, authorize = _start(live)
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(authorize).query)["max_age"] == ["600"]
+    idp.claims_override = {"auth_time": int(time.time()) - 11 * 60}  # signed in at the provider 11 minutes ago
+    refused = _flow(live)[1]
+    assert refused.status_code == 401 and "too old" in refused.text and _user(live, "max-age-sub") is None
+    idp.claims_override = {"auth_time": None}  # max_age asked for: auth_time is required
+    assert _flow(live)[1].status_code == 401
+    idp.claims_override = {"auth_time": int(time.time()) - 60}
+    assert _flow(live)[1].status_code == 303
+
+
+@pytest.mark.asvs("V6.8.4")
+def test_the_required_authentication_strength_is_asked_for_checked_and_recorded(
+    live: Live, idp: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANDEM_OIDC_ACR_VALUES", "urn:example:mfa, phr")
+    get_settings.cache_clear()
+    idp.identity.sub = "acr-sub"
+    _, authorize = _start(live)
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(authorize).query)["acr_values"] == ["urn:example:mfa phr"]
+    for weak in ({"acr": "urn:example:password"}, {}):
+        idp.claims_override = weak
+        refused = _flow(live)[1]
+        assert refused.status_code == 401 and "authentication strength" in refused.text
+    idp.claims_override = {"acr": "phr", "amr": ["hwk", "pin"]}
+    assert _flow(live)[1].status_code == 303
+    user = _user(live, "acr-sub")
+    assert user is not None
+    with unit_of_work(live.db, readonly=True) as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == str(user.id),
+                                                   AuditEntry.action == "auth.sso_login")).one()  # fmt: skip
+    assert entry.changes["acr"] == "phr" and entry.changes["amr"] == ["hwk", "pin"] and entry.changes["auth_time"]
+
+
+@pytest.mark.asvs("V6.8.4", "V7.6.1")
+def test_assurance_claims_are_checked_only_when_configured() -> None:
+    now = 1_800_000_000.0
+    settings = get_settings().model_copy(update={"oidc_max_age_minutes": 0, "oidc_acr_values": ""})
+    oidc.check_assurance({"auth_time": int(now) - 86_400}, settings, now)  # no policy: any age, any strength
+    with pytest.raises(oidc.SsoFailed, match="auth_time"):
+        oidc.check_assurance({"auth_time": int(now) + 3600}, settings, now)  # never from the future
+    strict = settings.model_copy(update={"oidc_max_age_minutes": 5, "oidc_acr_values": "gold"})
+    oidc.check_assurance({"auth_time": int(now) - 299, "acr": "gold"}, strict, now)
+    with pytest.raises(oidc.SsoFailed, match="too old"):
+        oidc.check_assurance({"auth_time": int(now) - 301 - oidc.LEEWAY_SECONDS, "acr": "gold"}, strict, now)

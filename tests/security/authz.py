@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from tandem.platform.audit.models import AuditHead
+from tandem.platform.audit.models import AuditEntry, AuditHead
 from tandem.platform.auth.roles import ROLES, Action, all_actions, get_action
 from tandem.platform.db.uow import Database
 from tests.contracts.registry import ResourceContract
@@ -106,10 +106,21 @@ def action_domains() -> list[str]:
     return sorted({a.domain for a in all_actions()})
 
 
+# What a refused request itself leaves in the chain (ASVS V16.3.2): a record of the refusal, not a change.
+REFUSAL_ACTIONS = ("authz.denied",)
+
+
 def audit_seq(db: Database) -> int:
     """Return the audit chain's head sequence number (0 when empty)."""
     with db.engine.connect() as conn:
         return int(conn.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar() or 0)
+
+
+def audit_writes_since(db: Database, seq: int) -> list[str]:
+    """Return the actions of the entries after seq other than refusal records: what a request really wrote."""
+    with db.engine.connect() as conn:
+        stmt = select(AuditEntry.action).where(AuditEntry.seq > seq, AuditEntry.action.not_in(REFUSAL_ACTIONS))
+        return [str(action) for action in conn.execute(stmt.order_by(AuditEntry.seq)).scalars()]
 
 
 def send(client: httpx.Client, cell: RouteCell, url: str, body: dict[str, Any] | None = None) -> httpx.Response:

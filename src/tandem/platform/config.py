@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,10 +34,29 @@ class Settings(BaseSettings):
         default=50 * 1024 * 1024, description="Largest uploaded file accepted (multipart uploads)."
     )
     outbound_allow_hosts: str = Field(default="", description="Comma-separated hosts outbound fetches may reach.")
+    outbound_allowlist: str = Field(
+        default="",
+        description="Comma-separated hosts or domains (`*.example.org`) outbound requests are limited to; "
+        "empty = any public host.",
+    )
     trusted_proxies: str = Field(default="", description="Comma-separated proxy IPs whose X-Forwarded-For counts.")
     dask_scheduler: str = Field(default="", description="tcp://host:port of a Dask scheduler; empty = local.")
     worker_poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for jobs.")
     log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log line format: `text`, or `json` for one JSON object per line."
+    )
+    denials_per_minute: int = Field(
+        default=120, ge=1, description="Most `authz.denied` audit entries a server process writes a minute per caller."
+    )
+    one_time_password_hours: int = Field(
+        default=72, ge=1, description="How long a one-time password (new user, admin reset) signs in."
+    )
+    mfa_challenge_minutes: int = Field(
+        default=5, ge=1, description="How long the second sign-in step (TOTP or recovery code) waits."
+    )
+    sso_request_minutes: int = Field(default=10, ge=1, description="How long a started SSO sign-in stays valid.")
+    link_max_days: int = Field(default=180, ge=1, description="Longest lifetime a public link may be given.")
     public_requests_per_minute: int = Field(
         default=30, description="Requests per minute one address may make to public link pages."
     )
@@ -59,6 +79,12 @@ class Settings(BaseSettings):
     oidc_groups_claim: str = Field(default="groups", description="ID token claim that lists the user's groups.")
     oidc_allow_signup: bool = Field(default=False, description="Create a Tandem user at the first SSO sign-in.")
     oidc_redirect_url: str = Field(default="", description="Callback URL given to the provider; empty = derived.")
+    oidc_max_age_minutes: int = Field(
+        default=0, ge=0, description="Oldest sign-in at the provider an SSO login accepts (auth_time); 0 = any."
+    )
+    oidc_acr_values: str = Field(
+        default="", description="Comma-separated `acr` values (authentication strength) an SSO login requires."
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import tandem
 from tandem.platform.audit import chain
-from tandem.platform.auth import mfa, service, sessions, tokens
+from tandem.platform.auth import mfa, sealing, service, sessions, tokens
 from tandem.platform.auth.models import MfaFactor
 from tandem.platform.errors import Conflict
 
@@ -111,4 +111,4 @@ def test_every_secret_tandem_makes_has_at_least_128_bits(session: Session) -> No
     assert len(new.cookie_value) * 6 >= 256 and len(new.row.csrf_token) * 6 >= 256
     seed, _, _ = mfa.begin_enrolment(session, user)
     assert len(seed) * 5 >= 160  # base32 TOTP seed: 160 bits
-    assert len(mfa._fernet()._signing_key) * 8 >= 128 and len(mfa._fernet()._encryption_key) * 8 >= 128
+    assert len(sealing._derive(b"tandem mfa totp seeds v2 aes-256-gcm")) * 8 == 256  # the AES-GCM key of seeds

@@ -8,6 +8,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tandem.platform.api import accesslog
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -40,6 +42,7 @@ class SecurityMiddleware:
             return
         request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        accesslog.REQUEST_ID.set(request_id)
         headers = dict(scope.get("headers") or [])
         limit = self.max_upload if headers.get(b"content-type", b"").startswith(b"multipart/") else self.max_body
         declared = headers.get(b"content-length")

@@ -8,8 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tandem.platform.audit import denials
 from tandem.platform.db.sqlite_lock import WriteLockTimeout
 from tandem.platform.errors import (
     Conflict,
@@ -74,6 +76,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TandemError)
     async def _domain(request: Request, exc: TandemError) -> Response:
+        await denials.note_refusal(request, exc)
         errors = None
         if isinstance(exc, InvalidInput):
             errors = [{"location": e.location, "reason": e.reason} for e in exc.errors]
@@ -94,6 +97,14 @@ def install(app: FastAPI) -> None:
         response = problem(503, "Busy", str(exc), request)
         response.headers["Retry-After"] = "2"
         return response
+
+    @app.exception_handler(IntegrityError)
+    async def _clash(request: Request, exc: IntegrityError) -> Response:
+        # A uniqueness race (or a check a service missed) is the caller's conflict, not a server error; logged so
+        # the missing check gets fixed.
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        detail = "this conflicts with an existing record: a value that must be unique is already taken"
+        return problem(409, "Conflict", detail, request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from tandem.platform.api.deps import DbSession, requires, session_cookie
 from tandem.platform.api.paging import PageOut, page_out, page_request
-from tandem.platform.auth import service, tokens
+from tandem.platform.auth import service, sessions_api, tokens
 from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
 from tandem.platform.auth.schemas import (
@@ -163,3 +163,7 @@ def delete_unit(unit_id: uuid.UUID, session: DbSession, principal: Principal = r
     """Delete an empty org unit."""
     service.delete_unit(session, principal, unit_id)
     return Response(status_code=204)
+
+
+# Live web sessions share the /api/v1/auth prefix (and so the platform manifest).
+sessions_api.install(router)

@@ -14,12 +14,17 @@ from tandem.platform.audit.writer import record_event
 from tandem.platform.auth import mfa
 from tandem.platform.auth.models import LoginChallenge, User
 from tandem.platform.auth.sessions import count_failure, refusal
+from tandem.platform.config import get_settings
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import NotAuthenticated, TooManyRequests
 
-LIFETIME = dt.timedelta(minutes=5)
 MAX_TRIES = 5
 WRONG_CODE = "wrong code"
+
+
+def lifetime() -> dt.timedelta:
+    """Return how long a pending second step stays open (TANDEM_MFA_CHALLENGE_MINUTES)."""
+    return dt.timedelta(minutes=get_settings().mfa_challenge_minutes)
 
 
 def _hash(value: str) -> str:
@@ -32,7 +37,7 @@ def start(session: Session, user: User, next_path: str) -> tuple[str, LoginChall
     cookie = secrets.token_urlsafe(32)
     row = LoginChallenge(
         id_hash=_hash(cookie), user_id=user.id, csrf_token=secrets.token_urlsafe(32), next_path=next_path,
-        failures=0, expires_at=utcnow() + LIFETIME,
+        failures=0, expires_at=utcnow() + lifetime(),
     )  # fmt: skip
     session.add(row)
     session.flush()

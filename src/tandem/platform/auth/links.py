@@ -7,7 +7,6 @@ time, so a guessed or edited link is indistinguishable from an unknown one.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import re
 import secrets
 import uuid
@@ -16,18 +15,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tandem.platform.auth.models import AccessLink
-from tandem.platform.auth.tokens import digest
+from tandem.platform.auth.tokens import digest, digest_matches
+from tandem.platform.config import get_settings
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import InvalidInput, NotFound, PermissionDenied
 
 _FORMAT = re.compile(r"^([a-f0-9]{12})\.([A-Za-z0-9_-]{43})$")
-MAX_LIFETIME = dt.timedelta(days=180)
+
+
+def max_lifetime() -> dt.timedelta:
+    """Return the longest lifetime a link may be given (TANDEM_LINK_MAX_DAYS)."""
+    return dt.timedelta(days=get_settings().link_max_days)
 
 
 class LinkExpired(PermissionDenied):
     """The link was real but has expired or was revoked."""
 
     title = "Link expired"
+    is_authorisation = False  # a dead link, not a policy decision: not an `authz.denied` audit entry
 
 
 def issue_link(
@@ -37,8 +42,9 @@ def issue_link(
     now = utcnow()
     if expires_at <= now:
         raise InvalidInput.one("expires_at", "must be in the future")
-    if expires_at - now > MAX_LIFETIME:
-        raise InvalidInput.one("expires_at", f"a link may live at most {MAX_LIFETIME.days} days")
+    longest = max_lifetime()
+    if expires_at - now > longest:
+        raise InvalidInput.one("expires_at", f"a link may live at most {longest.days} days")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     link = AccessLink(
         purpose=purpose, subject_id=subject_id, org_unit_id=org_unit_id, prefix=prefix,
@@ -57,7 +63,7 @@ def resolve_link(session: Session, purpose: str, token: str) -> AccessLink:
     prefix, secret = match.groups()
     link = session.scalars(select(AccessLink).where(AccessLink.prefix == prefix)).first()
     expected = link.digest if link is not None else digest("no such link")
-    if not hmac.compare_digest(expected, digest(secret)) or link is None or link.purpose != purpose:
+    if not digest_matches(expected, secret) or link is None or link.purpose != purpose:
         raise NotFound("link not found")
     now = utcnow()
     if link.revoked_at is not None or link.expires_at <= now:

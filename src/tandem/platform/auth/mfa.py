@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hmac
 import secrets
 import time
@@ -13,13 +12,11 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, object_session
 
 from tandem.platform.audit.writer import record_event
+from tandem.platform.auth import sealing
 from tandem.platform.auth.models import Meta, MfaFactor, RecoveryCode, User
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
@@ -86,16 +83,17 @@ def must_enrol(user: User) -> bool:
 # --- the TOTP factor -------------------------------------------------------------------------
 
 
-def _fernet() -> Fernet:
-    # A key of its own, derived from the installation secret: the token pepper is never used directly.
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tandem mfa totp seeds v1")
-    return Fernet(base64.urlsafe_b64encode(hkdf.derive(get_settings().key("secret"))))
+_SEALED_AS = "mfa totp seeds"  # the v1 (Fernet) key was derived with info b"tandem mfa totp seeds v1"
+
+
+def _seal(seed: str, user_id: uuid.UUID) -> str:
+    return sealing.seal(seed, _SEALED_AS, str(user_id))
 
 
 def _seed(factor: MfaFactor) -> str:
     try:
-        return _fernet().decrypt(factor.secret_encrypted.encode()).decode()
-    except InvalidToken:
+        return sealing.unseal(factor.secret_encrypted, _SEALED_AS, str(factor.user_id))
+    except sealing.SealBroken:
         raise Conflict(
             "the MFA secret cannot be decrypted (was the secret key changed?); ask for an MFA reset"
         ) from None
@@ -118,7 +116,7 @@ def begin_enrolment(session: Session, user: User) -> tuple[str, str, str]:
     if factor is not None and factor.enabled_at is not None:
         raise Conflict("MFA is already on; turn it off first to enrol a new authenticator")
     seed = pyotp.random_base32(32)  # 160 bits from the secrets module
-    encrypted = _fernet().encrypt(seed.encode()).decode()
+    encrypted = _seal(seed, user.id)
     if factor is None:
         session.add(MfaFactor(user_id=user.id, secret_encrypted=encrypted, last_step=0))
     else:
@@ -144,10 +142,13 @@ def _matching_step(seed: str, code: str, now: float) -> int | None:
 
 def verify_totp(factor: MfaFactor, code: str, now: float | None = None) -> bool:
     """Check a TOTP code, refusing a code from a step already used (replay)."""
-    step = _matching_step(_seed(factor), code, time.time() if now is None else now)
+    seed = _seed(factor)
+    step = _matching_step(seed, code, time.time() if now is None else now)
     if step is None or step <= factor.last_step:
         return False
     factor.last_step = step
+    if not sealing.is_current(factor.secret_encrypted):  # a seed sealed before AES-GCM moves to it on use
+        factor.secret_encrypted = _seal(seed, factor.user_id)
     return True
 
 

@@ -90,7 +90,7 @@ class ApiToken(IdMixin, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
-    digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(100))  # "<algorithm>:<hex>"; bare hex = legacy HMAC-SHA256
     scopes: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -109,7 +109,7 @@ class AccessLink(IdMixin, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     org_unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("org_units.id"))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
-    digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(100))  # "<algorithm>:<hex>"; bare hex = legacy HMAC-SHA256
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -29,10 +29,14 @@ from tandem.platform.errors import Conflict, InvalidInput, NotAuthenticated
 from tandem.platform.safety.urls import check_url, fetch
 
 ALGORITHMS = ["RS256"]  # pinned: alg=none and HS256-with-the-public-key are never accepted
-REQUEST_LIFETIME = dt.timedelta(minutes=10)
 CACHE_SECONDS = 3600
 MAX_DOCUMENT_BYTES = 256 * 1024
 LEEWAY_SECONDS = 60
+
+
+def request_lifetime() -> dt.timedelta:
+    """Return how long a started SSO sign-in (state, nonce, PKCE verifier) stays valid."""
+    return dt.timedelta(minutes=get_settings().sso_request_minutes)
 
 
 class SsoFailed(NotAuthenticated):
@@ -156,13 +160,17 @@ def begin(session: Session, redirect_uri: str, next_path: str) -> tuple[str, str
     state, nonce, verifier, cookie = (secrets.token_urlsafe(32) for _ in range(4))
     session.add(OidcRequest(
         state=state, browser_hash=browser_hash(cookie), nonce=nonce, code_verifier=verifier,
-        next_path=next_path, expires_at=utcnow() + REQUEST_LIFETIME,
+        next_path=next_path, expires_at=utcnow() + request_lifetime(),
     ))  # fmt: skip
     params = {
         "response_type": "code", "client_id": settings.oidc_client_id, "redirect_uri": redirect_uri,
         "scope": "openid profile email", "state": state, "nonce": nonce,
         "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256",
     }  # fmt: skip
+    if settings.oidc_max_age_minutes:  # the provider must re-authenticate anyone who signed in there longer ago
+        params["max_age"] = str(settings.oidc_max_age_minutes * 60)
+    if required_acr(settings):
+        params["acr_values"] = " ".join(required_acr(settings))
     endpoint = meta["authorization_endpoint"]
     sep = "&" if "?" in endpoint else "?"
     return f"{endpoint}{sep}{urllib.parse.urlencode(params)}", cookie
@@ -210,7 +218,41 @@ def validate_id_token(id_token: str, nonce: str, settings: Settings | None = Non
     audience = claims["aud"]
     if isinstance(audience, list) and len(audience) > 1 and claims.get("azp") != settings.oidc_client_id:
         raise SsoFailed("the ID token was issued to another party (azp)")
+    check_assurance(claims, settings)
     return claims
+
+
+def required_acr(settings: Settings) -> list[str]:
+    """Return the authentication strengths (acr values) an SSO login must show; empty = any."""
+    return [v.strip() for v in settings.oidc_acr_values.split(",") if v.strip()]
+
+
+def check_assurance(claims: dict[str, Any], settings: Settings, now: float | None = None) -> None:
+    """Refuse an ID token whose sign-in at the provider is too old (auth_time vs TANDEM_OIDC_MAX_AGE_MINUTES) or too
+    weak (acr not in TANDEM_OIDC_ACR_VALUES): ASVS V6.8.4 and V7.6.1."""
+    now = time.time() if now is None else now
+    auth_time = claims.get("auth_time")
+    if auth_time is not None and (not isinstance(auth_time, int | float) or auth_time > now + LEEWAY_SECONDS):
+        raise SsoFailed("the ID token's auth_time is not a past time")
+    if settings.oidc_max_age_minutes:
+        if auth_time is None:
+            raise SsoFailed("the provider did not say when you signed in there (auth_time); sign in again")
+        if now - auth_time > settings.oidc_max_age_minutes * 60 + LEEWAY_SECONDS:
+            raise SsoFailed("your sign-in at the identity provider is too old for Tandem; sign in there again")
+    wanted = required_acr(settings)
+    if wanted and str(claims.get("acr", "")) not in wanted:
+        shown = str(claims.get("acr") or "none")[:60]
+        raise SsoFailed(f"the identity provider reports authentication strength {shown!r}; Tandem requires one of "
+                        f"{', '.join(wanted)}")  # fmt: skip
+
+
+def assurance(claims: dict[str, Any]) -> dict[str, Any]:
+    """Return what the provider said about how the user signed in, for the audit log."""
+    auth_time = claims.get("auth_time")
+    when = dt.datetime.fromtimestamp(auth_time, dt.UTC).isoformat() if isinstance(auth_time, int | float) else None
+    amr = claims.get("amr")
+    return {"acr": str(claims.get("acr") or "")[:100] or None, "auth_time": when,
+            "amr": [str(m)[:40] for m in amr][:10] if isinstance(amr, list) else None}  # fmt: skip
 
 
 def finish(row: OidcRequest, code: str, redirect_uri: str, iss: str | None) -> dict[str, Any]:

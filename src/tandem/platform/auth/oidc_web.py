@@ -67,7 +67,7 @@ def sso_start(request: Request, form: WebForm) -> Response:
         log.warning("single sign-on could not start: %s", type(exc).__name__)
         return _refused(request, 502, "the identity provider cannot be reached")
     response = RedirectResponse(url, status_code=303)
-    set_step_cookie(request, response, SSO_COOKIE, cookie, int(oidc.REQUEST_LIFETIME.total_seconds()))
+    set_step_cookie(request, response, SSO_COOKIE, cookie, int(oidc.request_lifetime().total_seconds()))
     return response
 
 
@@ -88,6 +88,8 @@ def sso_callback(request: Request, state: str = "", code: str = "", iss: str | N
         claims = oidc.finish(pending, code[:2000], _redirect_uri(request), iss)
         with unit_of_work(db, actor=_actor(request), request_id=request.state.request_id) as session:
             user = oidc_users.user_for(session, claims)
+            record_event(session, "auth.sso_login", "users", str(user.id),
+                         {**oidc.assurance(claims), "ip": client_ip(request)})  # fmt: skip
             return signed_in(request, session, user, pending.next_path)
     except (TandemError, UnsafeInput, httpx.HTTPError, OSError, ValueError) as exc:
         reason = exc.message if isinstance(exc, TandemError) else "the identity provider cannot be reached"

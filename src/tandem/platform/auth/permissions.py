@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, event, false, select
 from sqlalchemy.orm import Session
 
+from tandem.platform.audit import denials
 from tandem.platform.auth.models import OrgUnit
 from tandem.platform.auth.principal import Principal
 from tandem.platform.errors import NotAuthenticated, NotFound, PermissionDenied
@@ -17,6 +18,12 @@ T = TypeVar("T")
 
 # The org-unit tree is read on nearly every permission check; a session keeps one copy until a unit changes.
 _UNITS = "tandem.org_units"
+UNITS_KEY = _UNITS  # platform/api/deps seeds it with the tree read under the same auth generation
+
+
+def unit_paths(session: Session) -> dict[uuid.UUID, str]:
+    """Return every unit's path by id, read once per session."""
+    return _unit_paths(session)
 
 
 def _unit_paths(session: Session) -> dict[uuid.UUID, str]:
@@ -60,9 +67,28 @@ def require(session: Session, principal: Principal, action: str, obj: Any = None
     if principal.can(action, path):
         return
     view_action = action.rsplit(".", 1)[0] + ".view"
-    if obj is not None and path is not None and not _can_view(principal, view_action, path):
+    hidden = obj is not None and path is not None and not _can_view(principal, view_action, path)
+    _note_refusal(session, action, obj, hidden)
+    if hidden:
         raise NotFound(f"{type(obj).__name__} not found")
     raise PermissionDenied(f"you are not allowed to {action.replace('.', ': ')}")
+
+
+def _note_refusal(session: Session, action: str, obj: Any, hidden: bool) -> None:
+    """Tell the audit log which object and action policy refused (written once the request has failed)."""
+    table = getattr(obj, "__tablename__", None)
+    obj_id = getattr(obj, "id", None) if obj is not None else None
+    why = "outside the caller's scope (answered as not found)" if hidden else "no role grants this action here"
+    detail: dict[str, str | None] = {"action": action, "reason": why}
+    if table is not None:
+        detail |= {"entity_type": table, "entity_id": str(obj_id) if obj_id is not None else None}
+    denials.note(session.info.get("request_id"), detail)
+
+
+def note_hidden(session: Session, model: Any, obj_id: Any, action: str) -> None:
+    """After a scoped lookup missed: if the object exists, note that policy hid it (its 404 is a refusal)."""
+    if session.scalar(select(model.id).where(model.id == obj_id)) is not None:
+        denials.hidden_object(session.info.get("request_id"), model.__tablename__, obj_id, action)
 
 
 def _can_view(principal: Principal, view_action: str, path: str) -> bool:

@@ -105,3 +105,17 @@ class TokenRead(Read):
 
 class TokenCreated(TokenRead):
     token: str = Field(description="The secret, shown once; store it now.")
+
+
+class SessionRead(Read):
+    handle: str = Field(description="Names the session in the list; end it with DELETE …/sessions/{handle}.")
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+    ip: str
+    user_agent: str
+    current: bool = Field(description="Whether this is the session making the request.")
+
+
+class SessionsEnded(BaseModel):
+    ended: int = Field(description="How many sessions were ended.")

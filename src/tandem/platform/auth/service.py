@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Any
 
@@ -115,8 +116,15 @@ def _require_unit(session: Session, principal: Principal, unit: OrgUnit) -> None
 
 
 def find_user(session: Session, username: str) -> User | None:
-    """Return the user with this name (case-insensitive), if any."""
-    return session.scalars(select(User).where(func.lower(User.username) == username.strip().lower())).first()
+    """Return the user with this name (case-insensitive, Unicode NFC), if any."""
+    key = unicodedata.normalize("NFC", username.strip()).lower()
+    if key.isascii():
+        return session.scalars(select(User).where(func.lower(User.username) == key)).first()
+    # SQLite's lower() folds ASCII only: compare non-ASCII names in Python, among names of the same length.
+    same_length = select(User).where(func.length(User.username) == len(key))
+    return next(
+        (u for u in session.scalars(same_length) if unicodedata.normalize("NFC", u.username).lower() == key), None
+    )
 
 
 def all_users(session: Session) -> list[User]:
@@ -156,7 +164,7 @@ def create_user(
     """Create a user; without a password, return a one-time password they must change at first login."""
     if principal is not None:
         require(session, principal, "users.edit")
-    username = username.strip()
+    username = unicodedata.normalize("NFC", username.strip())  # one spelling per name: "À" is never "A\u0300"
     if not username or len(username) > 150 or any(c.isspace() for c in username):
         raise InvalidInput.one("username", "must be 1–150 characters without spaces")
     if find_user(session, username) is not None:

@@ -20,6 +20,7 @@ from tandem.platform.errors import NotAuthenticated, TooManyRequests
 
 GENERIC_FAILURE = "wrong user name or password"
 IP_FAILURES_PER_WINDOW = 50
+ONE_TIME_EXPIRED = "your one-time password has expired; ask an administrator for a new one"
 
 
 def _hash(session_id: str) -> str:
@@ -72,11 +73,23 @@ def authenticate(session: Session, username: str, password: str, ip: str) -> Log
             {"username": username[:150], "ip": ip},
         )  # fmt: skip
         return LoginResult(None, NotAuthenticated(GENERIC_FAILURE))
+    if one_time_password_expired(user, now):
+        record_event(session, "auth.login_refused", "users", str(user.id), {"reason": "one-time password expired",
+                                                                            "ip": ip})  # fmt: skip
+        return LoginResult(None, NotAuthenticated(ONE_TIME_EXPIRED))
     # The failure counters are reset by start_session: a right password alone must not wipe the
     # count of wrong second-factor codes.
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user)
+
+
+def one_time_password_expired(user: User, now: dt.datetime | None = None) -> bool:
+    """Return whether the user's password is a one-time password older than its lifetime (ASVS V6.4.1)."""
+    if not user.must_change_password or user.password_changed_at is None:
+        return False
+    lifetime = dt.timedelta(hours=get_settings().one_time_password_hours)
+    return user.password_changed_at + lifetime <= (now or utcnow())
 
 
 def count_failure(session: Session, user: User | None, ip: str) -> None:

@@ -24,9 +24,30 @@ TOKEN_PREFIX = "tdm_"  # noqa: S105 - not a secret; lets secret scanners recogni
 _FORMAT = re.compile(r"^tdm_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$")
 
 
-def digest(secret: str) -> str:
-    """Return the HMAC-SHA256 of a token secret under the server pepper."""
+def _hmac_sha256(secret: str) -> str:
     return hmac.new(get_settings().key("secret"), secret.encode(), hashlib.sha256).hexdigest()
+
+
+# Crypto agility (ASVS V11.2.2): every stored digest names its algorithm, so a new one can be added here and
+# used for new secrets while those stored under an older one keep verifying.
+ALGORITHM = "hmac-sha256"
+_DIGESTS = {"hmac-sha256": _hmac_sha256}
+LEGACY_ALGORITHM = "hmac-sha256"  # what a bare hex digest, stored before algorithms were named, was made with
+
+
+def digest(secret: str) -> str:
+    """Return the stored form of a secret: `<algorithm>:<hex>` (HMAC-SHA256 under the server pepper)."""
+    return f"{ALGORITHM}:{_DIGESTS[ALGORITHM](secret)}"
+
+
+def digest_matches(stored: str, secret: str) -> bool:
+    """Return whether secret matches a stored digest, whichever known algorithm made it (constant time)."""
+    algorithm, _, value = stored.rpartition(":")
+    make = _DIGESTS.get(algorithm or LEGACY_ALGORITHM)
+    if make is None:
+        hmac.compare_digest(value, _hmac_sha256(secret))  # same work as a real check, then refuse
+        return False
+    return hmac.compare_digest(value, make(secret))
 
 
 def valid_scopes() -> set[str]:
@@ -70,7 +91,7 @@ def resolve(session: Session, presented: str) -> ApiToken | None:
     if match is None:
         return None
     token = session.scalars(select(ApiToken).where(ApiToken.prefix == match.group(1))).first()
-    if token is None or not hmac.compare_digest(token.digest, digest(match.group(2))):
+    if token is None or not digest_matches(token.digest, match.group(2)):
         return None
     now = utcnow()
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from tandem.platform.api.deps import SESSION_COOKIES, DbSession, PublicDbSession, client_ip, requires, session_cookie
-from tandem.platform.auth import challenges, mfa, mfa_web, oidc, oidc_web, service, tokens
+from tandem.platform.auth import challenges, mfa, mfa_web, oidc, oidc_web, service, sessions_web, tokens
 from tandem.platform.auth import sessions as web_sessions
 from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
@@ -60,7 +60,7 @@ def login(request: Request, form: WebForm, session: PublicDbSession) -> Response
     if mfa.is_enabled(session, result.user.id):
         cookie, _ = challenges.start(session, result.user, target)
         response = RedirectResponse("/login/mfa", status_code=303)
-        set_step_cookie(request, response, MFA_COOKIE, cookie, int(challenges.LIFETIME.total_seconds()))
+        set_step_cookie(request, response, MFA_COOKIE, cookie, int(challenges.lifetime().total_seconds()))
         clear_step_cookie(response, LOGIN_CSRF_COOKIE)
         return response
     return signed_in(request, session, result.user, target)
@@ -168,3 +168,4 @@ def token_revoke(
 # The second sign-in step and SSO share the sign-in pages' router (and so the platform manifest).
 router.include_router(mfa_web.router)
 router.include_router(oidc_web.router)
+router.include_router(sessions_web.router)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from tandem.platform.auth import service
+from tandem.platform.auth import service, sessions_cli
 from tandem.platform.auth.models import OrgUnit, User
 from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.errors import NotFound
 
 app = typer.Typer(help="Manage who can sign in and what they may do.", no_args_is_help=True)
+app.add_typer(sessions_cli.app, name="sessions")
 
 
 def _user(session: object, username: str) -> User:

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from tandem.platform.auth.permissions import visible_to
+from tandem.platform.auth.permissions import note_hidden, visible_to
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest, apply_page
 
@@ -36,7 +36,11 @@ class Repository(Generic[M]):
     def get(self, principal: Principal | None, obj_id: uuid.UUID) -> M | None:
         """Return the object if it exists and principal may see it."""
         stmt = self.base_query(principal).where(self.model.id == obj_id)  # type: ignore[attr-defined]
-        return self.session.scalars(stmt).first()
+        obj = self.session.scalars(stmt).first()
+        if obj is None and principal is not None and self.org_scoped:
+            # Only on misses: tells a 404 by policy (recorded as a refusal) from an id that does not exist.
+            note_hidden(self.session, self.model, obj_id, self.view_action)
+        return obj
 
     def add(self, obj: M) -> M:
         """Stage a new object and flush so constraint errors surface here."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
+
+from tandem.platform.config import get_settings
 
 from .archives import gunzip_limited
 from .errors import BlockedURL, TooLarge, UnsafeInput
@@ -147,14 +150,54 @@ def _allow_listed(host: str, port: int, allow_hosts: frozenset[str] | set[str]) 
     return bool(wanted & {host, bracketed, f"{bracketed}:{port}"})
 
 
+def parse_allowlist(text: str) -> frozenset[str]:
+    """Return the entries of a comma-separated outbound allowlist, normalised (lower case, IDNA, no final dot)."""
+    entries = set()
+    for raw in text.split(","):
+        entry = raw.strip().lower().rstrip(".")
+        if not entry:
+            continue
+        wildcard = entry.startswith(("*.", "."))
+        name = entry.split(".", 1)[1] if entry.startswith("*.") else entry.lstrip(".")
+        if ":" not in name:
+            # An entry that is no host name can match nothing; it is kept so the setting reads as given.
+            with contextlib.suppress(UnicodeError):
+                name = name.encode("idna").decode("ascii")
+        entries.add(f".{name}" if wildcard else name)
+    return frozenset(entries)
+
+
+def on_allowlist(host: str, port: int, allowlist: frozenset[str]) -> bool:
+    """Return whether host (or host:port) is listed: `name` is that host only, `*.name`/`.name` the domain and
+    every host under it."""
+    bracketed = f"[{host}]" if ":" in host else host
+    if {host, bracketed, f"{bracketed}:{port}"} & allowlist:
+        return True
+    labels = host.split(".")
+    return any(f".{'.'.join(labels[i:])}" in allowlist for i in range(len(labels)))
+
+
+def server_allowlist() -> frozenset[str]:
+    """Return the operator's outbound allowlist (TANDEM_OUTBOUND_ALLOWLIST); empty = any public host."""
+    return parse_allowlist(get_settings().outbound_allowlist)
+
+
 def check_url(
     url: str,
     allow_hosts: frozenset[str] | set[str] = frozenset(),
     allowed_schemes: frozenset[str] | set[str] = DEFAULT_SCHEMES,
 ) -> ResolvedURL:
-    """Validate an outbound URL, resolve its host once and refuse any non-public address."""
+    """Validate an outbound URL, resolve its host once and refuse any non-public address.
+
+    When the operator set an allowlist (TANDEM_OUTBOUND_ALLOWLIST) a host not on it is refused before it is even
+    resolved; the address checks still apply to the hosts it lists. Every outbound request in Tandem (feeds,
+    SSO, SCIM, database sources) comes through here, which makes this the one choke point (ASVS V13.2.4/5).
+    """
     parts, scheme, port = _split(url, allowed_schemes)
     host, literal = _normalise_host(parts.hostname, url)
+    allowlist = server_allowlist()
+    if allowlist and not on_allowlist(host, port, allowlist):
+        raise BlockedURL(f"{host} is not on the outbound allowlist (TANDEM_OUTBOUND_ALLOWLIST)", url)
     addresses = _resolve(host, literal, port, url)
     allowed = _allow_listed(host, port, allow_hosts)
     if not allowed:

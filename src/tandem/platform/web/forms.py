@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from tandem.platform.audit import denials
 from tandem.platform.errors import InvalidInput, TandemError
 
 
@@ -54,3 +55,4 @@ def texts(form: FormData, name: str) -> list[str]:
 def discard(session: Session) -> None:
     """Throw away anything a failed form action flushed, before re-rendering the form."""
     session.rollback()
+    denials.record_noted(session)
