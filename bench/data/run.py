@@ -3,7 +3,8 @@
 Each engine runs in this process on the same corpus; throughput is CPU time of the detection loop only
 (engine load excluded), in MB (10^6 bytes of UTF-8) per second per core. Tandem and datafog are timed in
 alternating passes (best of TANDEM_BENCH_REPEAT each, default 3), so that a busy neighbour slows both alike;
-Presidio, ~100x slower, is timed once on a prefix of the corpus.
+Presidio, ~100x slower, is timed once on a prefix of the corpus. Tandem runs its compiled core when it is built;
+its pure-Python reference path is timed beside it (same detections, checked by tests/data/discovery).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from types import ModuleType
 
 from bench.data.baselines import Engine, datafog_engine, presidio_engine
 from tandem.data.discovery import VALIDATED_TYPES, detect
+from tandem.data.discovery import layout as layouts
+from tandem.data.discovery.engine import compiled_core, detect_with_layout_pure
 
 CORPUS_DIR = Path(
     os.environ.get("TANDEM_PII_DEV", str(Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pii-dev"))
@@ -39,7 +42,13 @@ def load_scorer() -> ModuleType:
 
 def ours(text: str) -> list[dict[str, object]]:
     """Run Tandem's engine and return scorer-shaped spans (the type is a `str` enum: no conversion needed)."""
-    return [{"start": d.start, "end": d.end, "type": d.type, "score": d.confidence} for d in detect(text)]
+    return [{"start": s, "end": e, "type": t, "score": c} for t, s, e, c, _ in detect(text)]
+
+
+def ours_pure(text: str) -> list[dict[str, object]]:
+    """Run Tandem's pure-Python reference path (what runs when the compiled core is not built)."""
+    detections = detect_with_layout_pure(text, layouts.find_layout(text))
+    return [{"start": s, "end": e, "type": t, "score": c} for t, s, e, c, _ in detections]
 
 
 def run_engines(engines: dict[str, Engine], docs: list[dict], repeat: int) -> dict[str, tuple[list[dict], float]]:
@@ -61,7 +70,8 @@ def report(name: str, scorer: ModuleType, docs: list[dict], preds: list[dict], m
     micro = result["micro"]
     validated = {t.value for t in VALIDATED_TYPES}
     strict = scorer.score(docs, preds, types=validated & set(result["types"]))
-    print(f"\n--- {name}: {len(docs)} documents, {mbps:.3f} MB/s per core (CPU time)")
+    cost = f"{mbps:.3f} MB/s per core (CPU time), {1000 / mbps:.0f} ms CPU per MB"
+    print(f"\n--- {name}: {len(docs)} documents, {cost}")
     print(f"micro overlap F1 {micro['overlap']['f1']:.3f}  exact F1 {micro['exact']['f1']:.3f}  "
           f"validated types overlap F1 {strict['micro']['overlap']['f1']:.3f}")  # fmt: skip
     for entity, scores in result["per_type"].items():
@@ -86,6 +96,10 @@ def main() -> None:
     docs = [json.loads(line) for line in (CORPUS_DIR / "corpus.jsonl").read_text().splitlines() if line.strip()]
     ours(docs[0]["text"])  # compile the Hyperscan database outside the timed loop
     engines: dict[str, Engine] = {"tandem": ours}
+    if compiled_core() is not None:
+        engines["tandem pure-Python path"] = ours_pure
+    path = "compiled core (_core.pyx)" if compiled_core() is not None else "pure Python (compiled core not built)"
+    print(f"tandem engine: {path}")
     for name, backend in (("datafog rust", "rust"), ("datafog python", "python")):
         engine = build_baseline(name, lambda backend=backend: datafog_engine(backend))
         if engine is not None:

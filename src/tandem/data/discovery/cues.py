@@ -108,10 +108,14 @@ def judge_key(text: str, start: int, ends: tuple[int, ...], rule: str, layout: L
     entity = type_for_key(key)
     if entity is None or layout.in_cell(start):
         return None
-    value_start = ends[0]
+    return judge_key_value(text, key, entity, name_match.end(), ends[0])
+
+
+def judge_key_value(text: str, key: str, entity: T, name_end: int, value_start: int) -> Detection | None:
+    """Validate the value after field name `key` (ending at `name_end`; its sign ends at `value_start`)."""
     while text[value_start : value_start + 1] in (" ", "\t"):
         value_start += 1
-    start, end = _value_span(text, name_match.end(), value_start)
+    start, end = _value_span(text, name_end, value_start)
     if start >= end:
         return None
     if entity is M.SECRET:

@@ -183,6 +183,30 @@ def encode(text: str) -> bytes:
     return text.encode("latin-1", "tandem.discovery.one_byte")
 
 
+def framed(text: str) -> bytes:
+    """Return the bytes Hyperscan scans for `text`: its one-byte-per-character encoding between sentinels."""
+    return _SENTINEL + encode(text) + _SENTINEL
+
+
+def database() -> hyperscan.Database:
+    """Return the compiled database of every pattern (compiled on first use)."""
+    return _compiled().database
+
+
+# Codes the compiled core (`_core.pyx`) uses for the left boundaries and start finders.
+_BOUNDARY_CODES = {Boundary.NONE: 0, Boundary.WORD: 1, Boundary.ALNUM_DOT: 1, Boundary.BASE64: 2}
+_FINDER_CODES = {"": 0, "email_local": 1, "field_name": 2}
+
+
+def core_tables() -> list[tuple[int, int, int, bool, int]]:
+    """Per pattern: start and end shifts, left-boundary code, dotted flag and start-finder code."""
+    info = _compiled().info
+    return [
+        (shift_start, shift_end, _BOUNDARY_CODES[p.left], dotted, _FINDER_CODES[p.start_by])
+        for (shift_start, shift_end, _, dotted), p in zip(info, ALL_PATTERNS, strict=True)
+    ]
+
+
 def scan(text: str) -> Iterator[tuple[int, int, tuple[int, ...]]]:
     """Scan `text` once with every pattern; yield boundary-checked (start, pattern index, ends).
 
@@ -196,7 +220,7 @@ def scan(text: str) -> Iterator[tuple[int, int, tuple[int, ...]]]:
     def on_match(expression: int, start: int, end: int, flags: int, context: object) -> None:
         reports[start << _EXPRESSION_BITS | expression].append(end)
 
-    compiled.database.scan(_SENTINEL + encode(text) + _SENTINEL, match_event_handler=on_match)
+    compiled.database.scan(framed(text), match_event_handler=on_match)
     info = compiled.info
     for index, finder in compiled.finders:
         # Reported without a start: every report of the pattern is under one key.

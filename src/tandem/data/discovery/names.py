@@ -127,9 +127,14 @@ def _is_person(text: str, start: int, end: int, words: int) -> bool:
         supported = (after[:2] in (", ", " (") and _AFTER.match(after) is not None) or _strong_before(text, start)
     else:
         supported = bool(_AFTER.match(after)) or _weak_before(text, start) or _strong_before(text, start)
-    if not supported or _COMPANY_AFTER.match(after):
-        return False
-    return match_reversed(_COMPANY_BEFORE_REVERSED, reversed_before(text, start, 40)) is None
+    return supported and not _company_near(text, start, after)
+
+
+def _company_near(text: str, start: int, after: str) -> bool:
+    """Return whether the run at `start`, followed by `after`, reads as part of a company name or list."""
+    if _COMPANY_AFTER.match(after):
+        return True
+    return match_reversed(_COMPANY_BEFORE_REVERSED, reversed_before(text, start, 40)) is not None
 
 
 def find_names(text: str, layout: Layout) -> list[Detection]:

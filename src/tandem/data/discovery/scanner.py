@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from tandem.platform.safety import UnsafeInput
 
 from .context import key_before
-from .engine import DEFAULT_MIN_CONFIDENCE, detect_with_layout
+from .engine import DEFAULT_MIN_CONFIDENCE, detect_with_layout, find_layout
 from .findings import Detection, Finding, Location, ScanResult
-from .layout import find_layout
 from .masking import keyed_hash, mask
 from .sources import Segment, extract_segments
 from .types import EntityType
