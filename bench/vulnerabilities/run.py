@@ -5,7 +5,8 @@ Input: M CVEs shaped like the real NVD 2.0 samples with products on a Zipf(0.9) 
 CPEs on the same curve (seeded, in memory, nothing written). Named baselines in the same run: plain `json.loads`
 (parse floor), the `cpe` package per pair (NISTIR 7696, the notes' oracle) and a plain per-asset reference
 evaluator. Timings are on a shared 2-core machine: each pass runs REPEAT times, wall and CPU time printed.
-Scale with TANDEM_BENCH_VULN_M / _N (default: the issue's 300,000 CVEs × 10,000 assets).
+Scale with TANDEM_BENCH_VULN_M / _N (default: the issue's 300,000 CVEs × 10,000 assets); the store through a real
+database runs on the first TANDEM_BENCH_VULN_STORE_N assets (default 200; 0 skips it), see store.py.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bench.vulnerabilities.oracle import Reference, check_with_cpe_library
+from bench.vulnerabilities.store import STORE_N, bench_store, rows_at_scale
 from bench.vulnerabilities.synth import make_delta, make_inventory, make_records
 from tandem.vulnerabilities.feeds import (
     CveRecord,
@@ -258,6 +260,7 @@ def main() -> None:
     )
     items = make_inventory(N, PER_ASSET, records, 0.9, rng)
     prepared, found = bench_full(matcher, items)
+    print(rows_at_scale(found, len(items)))
     tracemalloc.start()
     _full(matcher, items)
     peak = tracemalloc.get_traced_memory()[1] / 1e6
@@ -269,6 +272,8 @@ def main() -> None:
         f"a full pass allocates at most {peak:.0f} MB on top (tracemalloc)"
     )
     check_correctness(matcher, templates, prepared, found, rng)
+    if STORE_N:  # last: storing through a database is not part of the matcher's memory target above
+        bench_store(matcher, items, M)
 
 
 if __name__ == "__main__":

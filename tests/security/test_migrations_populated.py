@@ -17,7 +17,16 @@ from tandem.platform.db import migrate
 from tandem.platform.db.uow import unit_of_work
 from tests.support.databases import PG_ENV, drop_database, new_database
 
-BRANCHES_WITH_STEPS = ("platform", "compliance", "strategy", "training", "incidents", "privacy", "reporting")
+BRANCHES_WITH_STEPS = (
+    "platform",
+    "compliance",
+    "strategy",
+    "training",
+    "incidents",
+    "privacy",
+    "reporting",
+    "vulnerabilities",
+)
 
 
 def _counts(database: object) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tandem.inventory.models import Application, Asset
 from tandem.platform.auth.models import OrgUnit
-from tandem.vulnerabilities.models import Finding
+from tandem.vulnerabilities.findings_view import Finding
 
 
 def open_findings(

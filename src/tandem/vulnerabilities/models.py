@@ -1,4 +1,7 @@
-"""Vulnerability tables: advisories (NVD/OSV), KEV and EPSS snapshots, feed imports, match runs, findings."""
+"""Vulnerability tables: advisories (NVD/OSV), KEV and EPSS snapshots, feed imports, match runs, and matches stored
+per software version (software versions, the items linked to them, version matches, triage decisions).
+
+Asset-level findings are not stored: `findings_view.Finding` expands version matches to software items lazily."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, TimestampMixin
@@ -98,19 +101,47 @@ class MatchRun(IdMixin, Base):
     closed: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Finding(IdMixin, TimestampMixin, OrgScopedMixin, Base):
-    """A software component matched to an advisory: why, how sure, how urgent, and its triage status."""
+# 64-bit surrogate keys (plain INTEGER on SQLite so it is the rowid): a finding's id packs two of them.
+SurrogateKey = BigInteger().with_variant(Integer(), "sqlite")
 
-    __tablename__ = "vulnerabilities_findings"
-    # Matching refreshes these on every pass; the status change is what the audit log is for.
-    __audit_ignore__ = frozenset({"last_seen_at", "updated_at", "epss_percentile", "priority_rank"})
 
+class SoftwareVersion(Base):
+    """A distinct normalised software identity (CPE target and/or purl) that matching runs against once."""
+
+    __tablename__ = "vulnerabilities_versions"
+    # Machine bookkeeping written by the match job; the match run is the audit event.
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    identity: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SoftwareLink(Base):
+    """Which software version an inventory software item is (one row per item; version None once it has none)."""
+
+    __tablename__ = "vulnerabilities_software_links"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True, autoincrement=True)
     software_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("inventory_software.id", ondelete="CASCADE"), index=True
+        Uuid, ForeignKey("inventory_software.id", ondelete="CASCADE"), unique=True
     )
-    asset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
-    application_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
-    component: Mapped[str] = mapped_column(String(400), default="")
+    version_id: Mapped[int | None] = mapped_column(
+        SurrogateKey, ForeignKey("vulnerabilities_versions.id"), nullable=True, index=True
+    )
+    linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VersionMatch(Base):
+    """A software version matched to an advisory: why, how sure, how urgent; inactive once it stops matching."""
+
+    __tablename__ = "vulnerabilities_version_matches"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("vulnerabilities_versions.id"))
     advisory_id: Mapped[str] = mapped_column(String(100), index=True)
     cve_id: Mapped[str] = mapped_column(String(100), index=True)
     cve_ids: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
@@ -128,14 +159,63 @@ class Finding(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     priority_tier: Mapped[int] = mapped_column(Integer, default=4)
     priority_label: Mapped[str] = mapped_column(String(100), default="")
     priority_rank: Mapped[str] = mapped_column(String(60), default="")
+    # AND configurations / platforms hold on some assets only: then only the items in ScopedHit carry it.
+    scoped: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("version_id", "advisory_id", name="uq_vulnerabilities_version_matches_version_advisory"),
+        Index("ix_vulnerabilities_version_matches_rank", "priority_rank", "id"),
+    )
+
+
+class ScopedHit(Base):
+    """A software item that carries a scoped version match (its asset has the platform the configuration needs)."""
+
+    __tablename__ = "vulnerabilities_scoped_hits"
+    __audit__ = False
+
+    match_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("vulnerabilities_version_matches.id", ondelete="CASCADE"), primary_key=True
+    )
+    software_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("inventory_software.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Triage(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """A per-(software item, advisory) overlay: a person's decision, the matcher closing a finding whose item left
+    the version, or where the finding was first seen before its item moved to another still-affected version."""
+
+    __tablename__ = "vulnerabilities_triage"
+    __audit_ignore__ = frozenset({"updated_at", "version_id", "first_seen_at", "last_seen_at"})
+
+    software_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("inventory_software.id", ondelete="CASCADE"))
+    advisory_id: Mapped[str] = mapped_column(String(100), index=True)
+    # The version the item had when last matched: explains a finding after its item moved on.
+    version_id: Mapped[int | None] = mapped_column(
+        SurrogateKey, ForeignKey("vulnerabilities_versions.id"), nullable=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="open")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_by: Mapped[str] = mapped_column(String(200), default="")
     status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
-        UniqueConstraint("software_id", "advisory_id", name="uq_vulnerabilities_findings_software_advisory"),
-        Index("ix_vulnerabilities_findings_unit_rank", "org_unit_id", "status", "priority_rank", "id"),
+        UniqueConstraint("software_id", "advisory_id", name="uq_vulnerabilities_triage_software_advisory"),
     )
+
+
+def __getattr__(name: str) -> Any:
+    """Return `Finding` (the lazy asset-level view) for code that imports it from here; loaded on first use
+    because the view is built from the tables above."""
+    if name == "Finding":
+        from tandem.vulnerabilities.findings_view import Finding
+
+        return Finding
+    raise AttributeError(name)

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tandem.inventory.models import SoftwareComponent
+from tandem.platform.auth.permissions import visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
 from tandem.platform.db.repository import Repository
-from tandem.vulnerabilities.models import Advisory, EpssScore, FeedImport, Finding, KevEntry, MatchRun
+from tandem.vulnerabilities.findings_view import RETIRED, Finding, live_for, live_status, unpack_id
+from tandem.vulnerabilities.models import (
+    Advisory,
+    EpssScore,
+    FeedImport,
+    KevEntry,
+    MatchRun,
+    SoftwareLink,
+    Triage,
+    VersionMatch,
+)
 
 CHUNK = 500  # ids per IN (...) list: well below SQLite's and PostgreSQL's parameter limits
 
@@ -99,45 +113,33 @@ def last_run(session: Session) -> MatchRun | None:
     return session.scalars(select(MatchRun).order_by(MatchRun.started_at.desc()).limit(1)).first()
 
 
-def finding_keys(
-    session: Session, software_ids: Sequence[uuid.UUID] | None, advisory_ids: Sequence[str] | None
-) -> dict[tuple[uuid.UUID, str], tuple[uuid.UUID, str, bool, str]]:
-    """Return {(software_id, advisory_id): (id, status, kev, status_by)} of findings in scope (both None = all)."""
-    stmt = select(Finding.software_id, Finding.advisory_id, Finding.id, Finding.status, Finding.kev, Finding.status_by)
-    rows: list[Any] = []
-    if software_ids is None and advisory_ids is None:
-        rows = list(session.execute(stmt))
-    for part in chunks(list(software_ids or [])):
-        rows.extend(session.execute(stmt.where(Finding.software_id.in_(part))))
-    for part in chunks(list(advisory_ids or [])):
-        rows.extend(session.execute(stmt.where(Finding.advisory_id.in_(part))))
-    return {(r[0], r[1]): (r[2], r[3], r[4], r[5]) for r in rows}
+FAST_FILTERS = frozenset({"status", "priority_tier"})
 
 
-def insert_findings(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert new findings in one executemany."""
-    if rows:
-        session.execute(cast(Table, Finding.__table__).insert(), rows)
+def cursor_rank(cursor: str | None) -> str | None:
+    """Return the version-match part of a priority cursor's rank (None without a readable one)."""
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))[0]
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None
+    return value.rsplit("|", 1)[0] if isinstance(value, str) and "|" in value else None
 
 
-def update_findings(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Update findings by id; every row carries `b_id` and the same set of columns."""
-    if not rows:
-        return
-    columns = [c for c in rows[0] if c != "b_id"]
-    table = cast(Table, Finding.__table__)
-    stmt = update(table).where(table.c.id == bindparam("b_id"))
-    session.execute(
-        stmt.values({c: bindparam(c) for c in columns}), rows, execution_options={"synchronize_session": False}
-    )
-
-
-def findings_for_cves(session: Session, cve_ids: Sequence[str]) -> Sequence[Finding]:
-    """Return findings whose primary CVE is one of cve_ids."""
-    out: list[Finding] = []
-    for part in chunks(list(cve_ids)):
-        out.extend(session.scalars(select(Finding).where(Finding.cve_id.in_(part))))
-    return out
+def match_rank_bound(session: Session, after: str | None, budget: int) -> str | None:
+    """Return the version-match rank by which at least `budget` item findings start (from `after` on), or None
+    when fewer remain. Walks the rank index, counting each version's items."""
+    items = select(func.count()).where(SoftwareLink.version_id == VersionMatch.version_id).scalar_subquery()
+    stmt = select(VersionMatch.priority_rank, items).order_by(VersionMatch.priority_rank, VersionMatch.id)
+    if after is not None:
+        stmt = stmt.where(VersionMatch.priority_rank >= after)
+    total, last, rows = 0, None, 0
+    for rank, count in session.execute(stmt.limit(budget)):
+        total, last, rows = total + count, rank, rows + 1
+        if total >= budget:
+            return str(rank)
+    return last if rows == budget else None
 
 
 class FindingRepository(Repository[Finding]):
@@ -146,31 +148,89 @@ class FindingRepository(Repository[Finding]):
     model = Finding
     view_action = "vulnerabilities.view"
 
+    def base_query(self, principal: Principal | None) -> Select[Any]:
+        """Return visible findings, always read afresh: they are computed, so a loaded one goes stale as the
+        tables under it change within the transaction."""
+        return super().base_query(principal).execution_options(populate_existing=True)
+
+    def get(self, principal: Principal | None, obj_id: uuid.UUID) -> Finding | None:
+        """Return a finding by id; an id minted before its item moved to another version still finds it."""
+        link_id, match_id = unpack_id(obj_id)
+        base = self.base_query(principal)
+        found = self.session.scalars(base.where(Finding.link_id == link_id, Finding.match_id == match_id)).first()
+        if found is not None:
+            return found
+        software_id = self.session.scalar(select(SoftwareLink.software_id).where(SoftwareLink.id == link_id))
+        advisory_id = self.session.scalar(select(VersionMatch.advisory_id).where(VersionMatch.id == match_id))
+        if software_id is None or advisory_id is None:
+            return None
+        stmt = base.where(Finding.software_id == software_id, Finding.advisory_id == advisory_id)
+        return self.session.scalars(stmt).first()
+
+    def triage(self, software_id: uuid.UUID, advisory_id: str) -> Triage | None:
+        """Return the triage row of (software item, advisory), if anyone or the matcher wrote one."""
+        stmt = select(Triage).where(Triage.software_id == software_id, Triage.advisory_id == advisory_id)
+        return self.session.scalars(stmt).first()
+
+    def refreshed(self, finding_id: uuid.UUID) -> Finding | None:
+        """Return the finding read again from the tables (after its triage row changed)."""
+        link_id, match_id = unpack_id(finding_id)
+        stmt = select(Finding).where(Finding.link_id == link_id, Finding.match_id == match_id)
+        return self.session.scalars(stmt.execution_options(populate_existing=True)).first()
+
     def list_page(self, principal: Principal, req: PageRequest, kev_only: bool = False) -> Page[Finding]:
-        """Return one page of visible findings."""
+        """Return one page of visible findings; most urgent first reads only the most urgent version matches."""
         stmt: Select[Any] = self.base_query(principal)
         if kev_only:
             stmt = stmt.where(Finding.kev.is_(True))
-        return self.page(stmt, req)
+        if req.sort != "priority_rank" or req.descending or req.q or not set(req.filters) <= FAST_FILTERS:
+            return self.page(stmt, req)
+        after, budget = cursor_rank(req.cursor), 4 * (req.limit + 1)
+        while True:
+            # Rows up to a version-match rank are a prefix of the whole order (the rank leads the sort key), so
+            # the page is exact once that prefix holds more than a page; otherwise widen it.
+            bound = match_rank_bound(self.session, after, budget)
+            if bound is None:  # the rest is shorter than the budget: read it all
+                return self.page(stmt if after is None else stmt.where(Finding.match_rank >= after), req)
+            # Both ends of the rank range: the planner then walks the rank index instead of the unit index.
+            page = self.page(stmt.where(Finding.match_rank >= (after or ""), Finding.match_rank <= bound), req)
+            if page.next_cursor is not None:
+                return page
+            budget *= 8
 
     def counts(self, principal: Principal) -> dict[str, int]:
-        """Return open findings per priority tier and per status."""
-        base = self.base_query(principal).subquery()
-        out = {
-            f"status:{s}": n
-            for s, n in self.session.execute(select(base.c.status, func.count()).group_by(base.c.status))
-        }
-        open_q = (
-            select(base.c.priority_tier, func.count()).where(base.c.status == "open").group_by(base.c.priority_tier)
+        """Return findings per status, open ones per priority tier, and open KEV ones.
+
+        Counted from the tables (version matches × items, plus retired triage rows) rather than through the
+        expanded view: nothing per finding needs building to count it."""
+        units = visible_unit_ids(self.session, principal, self.view_action)
+        vm, link, t, sw = VersionMatch, SoftwareLink, Triage, SoftwareComponent
+        pairs = (
+            select(live_status(vm, t).label("status"), vm.priority_tier, vm.kev)
+            .select_from(vm)
+            .join(link, link.version_id == vm.version_id)
+            .join(sw, sw.id == link.software_id)
+            .outerjoin(t, and_(t.software_id == link.software_id, t.advisory_id == vm.advisory_id))
+            .where(live_for(vm, link), sw.org_unit_id.in_(units))
+            .subquery()
         )
-        out.update({f"tier:{t}": n for t, n in self.session.execute(open_q)})
-        out["kev_open"] = int(
-            self.session.scalar(
-                select(func.count()).select_from(base).where(base.c.kev.is_(True), base.c.status == "open")
-            )
-            or 0
+        p = pairs.c
+        live = select(p.status, p.priority_tier, p.kev, func.count()).group_by(p.status, p.priority_tier, p.kev)
+        r = RETIRED.c
+        retired = (
+            select(r.status, r.priority_tier, r.kev, func.count())
+            .where(r.org_unit_id.in_(units))
+            .group_by(r.status, r.priority_tier, r.kev)
         )
-        return out
+        out: dict[str, int] = defaultdict(int)
+        for stmt in (live, retired):
+            for found, tier, kev, n in self.session.execute(stmt):
+                out[f"status:{found}"] += n
+                if found == "open":
+                    out[f"tier:{tier}"] += n
+                    out["kev_open"] += n if kev else 0
+        out.setdefault("kev_open", 0)
+        return dict(out)
 
 
 def feed_imports(session: Session, limit: int = 50) -> Sequence[FeedImport]:

@@ -18,7 +18,8 @@ from tandem.platform.jobs.models import Job
 from tandem.platform.jobs.service import enqueue
 from tandem.vulnerabilities import actions, ingest
 from tandem.vulnerabilities import repository as repo
-from tandem.vulnerabilities.models import Finding
+from tandem.vulnerabilities.findings_view import Finding
+from tandem.vulnerabilities.models import Triage
 from tandem.vulnerabilities.schemas import AdvisoryRead, EpssRead, FeedStatus, FindingStatusIn, KevRead
 from tandem.vulnerabilities.settings import get_vulnerability_settings
 
@@ -69,15 +70,21 @@ def get_finding(session: Session, principal: Principal, finding_id: uuid.UUID) -
 
 
 def set_status(session: Session, principal: Principal, finding_id: uuid.UUID, data: FindingStatusIn) -> Finding:
-    """Record a triage decision with who and why (audited as a field change)."""
+    """Record a triage decision with who and why in the finding's triage row (audited as a field change)."""
     finding = get_finding(session, principal, finding_id)
     require(session, principal, actions.EDIT.name, finding)
     if data.status in NEEDS_REASON and not data.reason:
         raise InvalidInput.one("body.reason", f"say why the finding is {data.status.replace('_', ' ')}")
-    finding.status, finding.status_reason = data.status, data.reason
-    finding.status_by, finding.status_at = principal.username, utcnow()
+    findings = repo.FindingRepository(session)
+    triage = findings.triage(finding.software_id, finding.advisory_id)
+    if triage is None:
+        triage = Triage(org_unit_id=finding.org_unit_id, software_id=finding.software_id,
+                        advisory_id=finding.advisory_id, version_id=finding.version_id)  # fmt: skip
+        session.add(triage)
+    triage.status, triage.status_reason = data.status, data.reason
+    triage.status_by, triage.status_at = principal.username, utcnow()
     session.flush()
-    return finding
+    return findings.refreshed(finding.id) or finding
 
 
 def get_advisory(session: Session, principal: Principal, advisory_id: str) -> AdvisoryRead:
