@@ -12,10 +12,12 @@ import importlib.util
 import os
 import tempfile
 import time
+import tracemalloc
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from tandem.app import register
 from tandem.domains import load_manifests
@@ -29,10 +31,10 @@ from tandem.platform.db.types import utcnow
 from tandem.platform.db.uow import Database, unit_of_work
 from tandem.vulnerabilities import matches_repository as mrepo
 from tandem.vulnerabilities import service
-from tandem.vulnerabilities.feeds import InventoryItem, Matcher
+from tandem.vulnerabilities.feeds import InventoryItem, Match, Matcher
 from tandem.vulnerabilities.feeds.versions_matched import VersionMatches
 from tandem.vulnerabilities.identities import Identities
-from tandem.vulnerabilities.matching import MatchPlan
+from tandem.vulnerabilities.matching import Found, MatchPlan
 from tandem.vulnerabilities.store import apply_plan, match_values
 
 STORE_N = int(os.environ.get("TANDEM_BENCH_VULN_STORE_N", "200"))
@@ -83,7 +85,7 @@ def _inventory(database: Database, items: list[InventoryItem]) -> tuple[list[Inv
     return keyed, software
 
 
-def _old_layout(database: Database, plan: MatchPlan) -> float:
+def _old_layout(database: Database, plan: MatchPlan, matches: list[Match]) -> float:
     """Insert the pass as one findings row per item into the old table (migration 0002's copy of it)."""
     spec = importlib.util.spec_from_file_location("old_layout", MIGRATION)
     assert spec is not None and spec.loader is not None
@@ -95,7 +97,7 @@ def _old_layout(database: Database, plan: MatchPlan) -> float:
     with unit_of_work(database) as session:
         table.create(session.connection())
         rows = []
-        for m in plan.matches:
+        for m in matches:
             sw = plan.software[m.item.software_id]
             rows.append({"id": uuid.uuid4(), "org_unit_id": sw.org_unit_id, "software_id": sw.id, "asset_id": None,
                          "application_id": None, "component": f"{sw.name} {sw.version}", "advisory_id": m.advisory_id,
@@ -116,12 +118,12 @@ def bench_store(matcher: Matcher, items: list[InventoryItem], advisories: int) -
         database = _database(Path(folder))
         keyed, software = _inventory(database, subset)
         identities = Identities()
-        t0 = time.perf_counter()
-        matches = matcher.match(keyed)
-        matched = time.perf_counter() - t0
-        plan = MatchPlan("full", utcnow(), matches, software, {k: identities.of(r) for k, r in software.items()},
+        matches, per_item, per_item_peak = _measured(lambda: matcher.match(keyed))
+        groups, grouped, grouped_peak = _measured(lambda: matcher.match_grouped(keyed))
+        found = Found(groups, [software[i.software_id].id for i in keyed])
+        plan = MatchPlan("full", utcnow(), [found], software, {k: identities.of(r) for k, r in software.items()},
                          advisories=advisories)  # fmt: skip
-        old = _old_layout(database, plan)
+        old = _old_layout(database, plan, matches)
         t0 = time.perf_counter()
         with unit_of_work(database) as session:
             apply_plan(session, plan)
@@ -132,11 +134,28 @@ def bench_store(matcher: Matcher, items: list[InventoryItem], advisories: int) -
         database.engine.dispose()
     stored = sum(counts.values())
     print(
-        f"store ({STORE_N:,} assets, {len(subset):,} items, SQLite): {len(matches):,} per-item findings "
-        f"(matched and expanded in {matched:.1f} s); per-item layout {len(matches):,} rows in {old:.1f} s vs "
-        f"per-version layout {stored:,} rows ({', '.join(f'{k} {v:,}' for k, v in counts.items())}) "
-        f"in {new:.1f} s (apply_plan: versions, links, matches, closing); reads expanded per item: {reads}"
+        f"store ({STORE_N:,} assets, {len(subset):,} items, SQLite): the matcher's result handed to the store as "
+        f"{len(groups):,} per-version matches in {grouped:.2f} s (tracemalloc peak {grouped_peak:.0f} MB) instead "
+        f"of {len(matches):,} per-item matches in {per_item:.2f} s (peak {per_item_peak:.0f} MB); per-item layout "
+        f"{len(matches):,} rows in {old:.1f} s vs per-version layout {stored:,} rows "
+        f"({', '.join(f'{k} {v:,}' for k, v in counts.items())}) in {new:.1f} s (apply_plan: versions, links, "
+        f"matches, closing); reads expanded per item: {reads}"
     )
+
+
+T = TypeVar("T")
+
+
+def _measured(run: Callable[[], T]) -> tuple[T, float, float]:
+    """Return run()'s result, its wall time and its tracemalloc peak in MB (timed without tracing)."""
+    t0 = time.perf_counter()
+    run()
+    elapsed = time.perf_counter() - t0
+    tracemalloc.start()
+    out = run()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return out, elapsed, peak
 
 
 def _reads(database: Database) -> str:

@@ -19,6 +19,7 @@ from tandem.platform.audit.service import entries_for
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import NotFound, TandemError
+from tandem.platform.references import related
 from tandem.platform.web.forms import WebForm, discard, form_errors, text
 from tandem.platform.web.render import redirect, render
 
@@ -149,6 +150,8 @@ def detail_page(
         history=history,
         stale=service.is_stale(obj),
         entities=ENTITIES,
+        # What other domains say about this record (e.g. open vulnerability findings), as links they may see.
+        related_refs=related(session, principal, kind.entity, obj.id),
     )
 
 

@@ -15,8 +15,8 @@ from tandem.platform.config import get_settings
 from tandem.platform.db.uow import unit_of_work
 from tandem.platform.errors import InvalidInput
 from tandem.platform.safety.uploads import safe_filename
-from tandem.vulnerabilities import service
-from tandem.vulnerabilities.schemas import AdvisoryRead, FeedStatus, FindingRead, FindingStatusIn, JobQueued
+from tandem.vulnerabilities import cves, service
+from tandem.vulnerabilities.schemas import AdvisoryRead, CveRead, FeedStatus, FindingRead, FindingStatusIn, JobQueued
 
 PREFIX = "/api/v1/vulnerabilities"
 router = APIRouter(prefix=PREFIX, tags=["vulnerabilities"])
@@ -54,6 +54,13 @@ def set_status(
 def get_advisory(advisory_id: str, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """Return a stored advisory with its KEV entry and EPSS score."""
     return service.get_advisory(session, principal, advisory_id)
+
+
+@router.get("/cves/{cve_id}", response_model=CveRead)
+def get_cve(cve_id: str, request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return a CVE: advisory, KEV (due date, ransomware use), EPSS, and a page of the visible affected items with
+    why each matched; page with ?limit and ?cursor, filter with ?status, ?asset_id, ?application_id."""
+    return cves.get_cve(session, principal, cve_id, page_request(request, cves.AFFECTED_SPEC))
 
 
 @router.get("/feeds", response_model=FeedStatus)

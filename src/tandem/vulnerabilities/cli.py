@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.config import get_settings
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.safety.uploads import read_limited
-from tandem.vulnerabilities import ingest, service
-from tandem.vulnerabilities.schemas import FindingRead, FindingStatusIn
+from tandem.vulnerabilities import cves, ingest, service
+from tandem.vulnerabilities.schemas import CveRead, FindingRead, FindingStatusIn
 
 app = typer.Typer(help="Vulnerability feeds (NVD, KEV, EPSS, OSV), matching and findings.", no_args_is_help=True)
 COLUMNS = ["id", "priority_label", "advisory_id", "component", "cvss", "epss_percentile", "confidence", "status"]
@@ -101,6 +102,48 @@ def findings(
         page = service.list_findings(session, CONSOLE, PageRequest.parse(service.FINDING_SPEC, params))
         rows = [FindingRead.model_validate(f).model_dump() for f in page.items]
     emit(rows, COLUMNS, fmt, "Vulnerability findings")
+
+
+app.command("list", help="List findings, most urgent first (same as `findings`).")(findings)
+
+WHY_COLUMNS = ["asset", "component", "criterion", "range", "matched_version", "steps", "confidence", "priority_label",
+               "status", "id"]  # fmt: skip
+
+
+@app.command()
+def show(
+    cve_id: str = typer.Argument(..., help="A CVE id, e.g. CVE-2024-6387"),
+    status: str = typer.Option("any", help="Affected items with this status only (open, accepted, fixed, …, any)"),
+    limit: int = typer.Option(100, help="How many affected items (1–500)"),
+    fmt: Format = format_option(),
+) -> None:
+    """Show a CVE: KEV, EPSS, CVSS, description, and every affected item with why it matched."""
+    params = {"limit": str(limit), **({} if status == "any" else {"status": status})}
+    with cli_uow(readonly=True) as session:
+        cve = cves.get_cve(session, CONSOLE, cve_id, PageRequest.parse(cves.AFFECTED_SPEC, params))
+    if fmt is Format.json:
+        sys.stdout.write(cve.model_dump_json(indent=2) + "\n")
+        return
+    for line in _facts(cve):
+        say(line)
+    labels = cve.affected.asset_labels
+    rows = [{**f.model_dump(), "asset": labels.get(str(f.asset_id), str(f.asset_id or "")),
+             "steps": "; ".join(f.steps)} for f in cve.affected.items]  # fmt: skip
+    emit(rows, WHY_COLUMNS, fmt, f"Affected items ({', '.join(f'{k}: {v}' for k, v in cve.affected.statuses.items())})")
+
+
+def _facts(cve: CveRead) -> list[str]:
+    kev, epss, adv = cve.kev, cve.epss, cve.advisory
+    lines = [cve.id + (f" [{adv.severity} CVSS {adv.cvss}]" if adv and adv.cvss is not None else "")]
+    if kev:
+        ransomware = "used in ransomware campaigns" if kev.ransomware else "ransomware use not known"
+        lines.append(f"KEV: added {kev.date_added}, due {kev.due_date}, {ransomware}")
+    else:
+        lines.append("KEV: no")
+    lines.append(f"EPSS: {epss.score:.5f} (percentile {epss.percentile:.1%}, {epss.score_date})" if epss else "EPSS: —")
+    if adv:
+        lines.append(adv.description)
+    return lines
 
 
 @app.command("set-status")

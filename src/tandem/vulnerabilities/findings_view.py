@@ -32,8 +32,10 @@ def pack_id(link_id: int, match_id: int) -> uuid.UUID:
 
 
 def unpack_id(finding_id: uuid.UUID) -> tuple[int, int]:
-    """Return (link id, version match id) packed in a finding id."""
-    return finding_id.int >> 64, finding_id.int & _LOW
+    """Return (link id, version match id) packed in a finding id; (0, 0), which names no row, for ids no finding
+    can have (either half beyond a signed 64-bit key: the databases refuse such numbers instead of finding nothing)."""
+    link_id, match_id = finding_id.int >> 64, finding_id.int & _LOW
+    return (link_id, match_id) if max(link_id, match_id) < 1 << 63 else (0, 0)
 
 
 class _PackedId(FunctionElement[uuid.UUID]):

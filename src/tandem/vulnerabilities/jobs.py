@@ -47,7 +47,7 @@ def match_inventory_job(ctx: JobContext, session: Session | None, mode: str = "d
     with ctx.transaction(readonly=True) as s:
         plan = matching.plan_matching(s, mode)
     ctx.check_cancelled()
-    ctx.progress(1, 2, f"storing {len(plan.matches)} matches")
+    ctx.progress(1, 2, f"storing {plan.match_count} matches")
     with ctx.transaction() as s:
         result = matching.apply_plan(s, plan)
     ctx.progress(2, 2, "done")

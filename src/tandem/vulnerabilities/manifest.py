@@ -8,6 +8,7 @@ from tandem.platform.manifest import Manifest, NavItem
 from tandem.vulnerabilities import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.vulnerabilities import api, cli, web
 from tandem.vulnerabilities import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.vulnerabilities import cves as _cves  # noqa: F401 - registers findings shown on inventory records
 from tandem.vulnerabilities import jobs as _jobs  # noqa: F401 - registers the import and match jobs
 from tandem.vulnerabilities.demo import load_demo
 
@@ -18,6 +19,7 @@ MANIFEST = Manifest(
     name="vulnerabilities",
     api_routers=[api.router],
     cli=cli.app,
+    cli_aliases={"vulns": cli.app},
     web_routers=[web.router],
     nav=[
         NavItem("Vulnerabilities", "/vulnerabilities", "vulnerabilities.view", SECTION),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,26 @@ from tandem.vulnerabilities.findings_view import MATCHER
 from tandem.vulnerabilities.identities import Identities, Identity
 from tandem.vulnerabilities.store import KEV_MATCH_EVENT, apply_plan
 
-__all__ = ["KEV_MATCH_EVENT", "MATCHER", "MatchPlan", "apply_plan", "match_now", "plan_matching"]
+__all__ = ["KEV_MATCH_EVENT", "MATCHER", "Found", "MatchPlan", "apply_plan", "match_now", "plan_matching"]
+
+
+@dataclass
+class Found:
+    """One matcher call's findings, one per (software version, advisory) hit, and the ids of the software rows
+    their item indices point at (shared by every group: nothing per item is copied)."""
+
+    groups: list[feeds.GroupMatch]
+    software_ids: list[uuid.UUID]
+
+    def members(self, group: feeds.GroupMatch) -> list[uuid.UUID]:
+        """Return the software ids a group's finding holds for."""
+        ids = self.software_ids
+        return [ids[i] for i in group.items]
+
+
+def find(matcher: feeds.Matcher, rows: Sequence[Any]) -> Found:
+    """Match software rows and keep the result per software version."""
+    return Found(matcher.match_grouped([_item(r) for r in rows]), [r.id for r in rows])
 
 
 @dataclass
@@ -29,7 +49,7 @@ class MatchPlan:
 
     mode: str
     started_at: dt.datetime
-    matches: list[feeds.Match]
+    found: list[Found]
     software: dict[str, Any]
     identities: dict[str, Identity | None]
     scope_software: list[uuid.UUID] | None = None  # delta: items created or changed (their links are redone)
@@ -39,6 +59,11 @@ class MatchPlan:
     kev: dict[str, feeds.KevEntry] = field(default_factory=dict)
     epss: dict[str, feeds.EpssScore] = field(default_factory=dict)
     advisories: int = 0
+
+    @property
+    def match_count(self) -> int:
+        """Return how many (software version, advisory) findings the pass holds."""
+        return sum(len(f.groups) for f in self.found)
 
 
 def _advisory(row: Any) -> feeds.CveRecord | feeds.OsvAdvisory:
@@ -85,20 +110,20 @@ def plan_matching(session: Session, mode: str = "delta") -> MatchPlan:
     ident = {str(r.id): identities.of(r) for r in all_sw}
     if mode == "full" or last is None:
         advs = [_advisory(r) for r in repo.advisories(session)]
-        everything = feeds.Matcher(advs, kev, epss).match([_item(r) for r in all_sw])
-        return MatchPlan("full", started, everything, software, ident, kev=kev, epss=epss, advisories=len(advs))
+        everything = find(feeds.Matcher(advs, kev, epss), all_sw)
+        return MatchPlan("full", started, [everything], software, ident, kev=kev, epss=epss, advisories=len(advs))
     since = last.started_at
     changed_advs = [_advisory(r) for r in repo.advisories(session, since)]
     changed_ids = mrepo.changed_software(session, since)
     # Every item of a touched version is matched again, so each stored (version, advisory) sees all its items.
     keys = {i.key_hash for s in changed_ids if (i := ident.get(str(s))) is not None}
     touched = [r for r in all_sw if (i := ident[str(r.id)]) is not None and i.key_hash in keys]
-    matches: list[feeds.Match] = []
+    matches: list[Found] = []
     if changed_advs:
-        matches.extend(feeds.Matcher(changed_advs, kev, epss).match([_item(r) for r in all_sw]))
+        matches.append(find(feeds.Matcher(changed_advs, kev, epss), all_sw))
     if touched:
         every = [_advisory(r) for r in repo.advisories(session)]
-        matches.extend(feeds.Matcher(every, kev, epss).match([_item(r) for r in touched]))
+        matches.append(find(feeds.Matcher(every, kev, epss), touched))
     return MatchPlan(
         "delta", started, matches, software, ident, scope_software=changed_ids, scope_versions=keys,
         scope_advisories=[a.id for a in changed_advs], refresh_cves=repo.changed_enrichment(session, since),

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tandem.inventory.models import SoftwareComponent
+from tandem.inventory.models import Asset, SoftwareComponent
 from tandem.platform.auth.permissions import visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
@@ -198,6 +198,12 @@ class FindingRepository(Repository[Finding]):
                 return page
             budget *= 8
 
+    def status_counts(self, principal: Principal, **equal: Any) -> dict[str, int]:
+        """Return how many visible findings with the given column values there are per status."""
+        sub = self.base_query(principal).filter_by(**equal).subquery()
+        stmt = select(sub.c.status, func.count()).group_by(sub.c.status)
+        return {str(status): int(n) for status, n in self.session.execute(stmt)}
+
     def counts(self, principal: Principal) -> dict[str, int]:
         """Return findings per status, open ones per priority tier, and open KEV ones.
 
@@ -248,6 +254,19 @@ def table_counts(session: Session) -> dict[str, int]:
         "kev": int(session.scalar(select(func.count()).select_from(KevEntry)) or 0),
         "epss": int(session.scalar(select(func.count()).select_from(EpssScore)) or 0),
     }
+
+
+def asset_labels(session: Session, principal: Principal, asset_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Return the hostnames of those assets principal may see in the inventory."""
+    ids = sorted(set(asset_ids))
+    units = visible_unit_ids(session, principal, "inventory.view")
+    if not ids or not units:
+        return {}
+    out: dict[uuid.UUID, str] = {}
+    for part in chunks(ids):
+        stmt = select(Asset.id, Asset.hostname).where(Asset.id.in_(part), Asset.org_unit_id.in_(units))
+        out.update({row[0]: row[1] for row in session.execute(stmt)})
+    return out
 
 
 def get_advisory(session: Session, advisory_id: str) -> Advisory | None:

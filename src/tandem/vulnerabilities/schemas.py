@@ -91,6 +91,25 @@ class AdvisoryRead(BaseModel):
     epss: EpssRead | None = None
 
 
+class AffectedPage(BaseModel):
+    """One page of the visible findings of a CVE, with how many there are per triage status."""
+
+    items: list[FindingRead]
+    next_cursor: str | None
+    statuses: dict[str, int]
+    asset_labels: dict[str, str]
+
+
+class CveRead(BaseModel):
+    """A CVE: its advisory (when stored), KEV entry, EPSS score, and the affected items principal may see."""
+
+    id: str
+    advisory: AdvisoryRead | None
+    kev: KevRead | None
+    epss: EpssRead | None
+    affected: AffectedPage
+
+
 class FeedImportRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 KEV_MATCH_EVENT = "vulnerabilities.kev_match"
 Key = tuple[int, str]  # (version id, advisory id)
 Move = tuple[uuid.UUID, int | None, Any]  # (software id, old version id, old linked_at)
+Items = AbstractSet[uuid.UUID]  # read-only: one set object may stand for many (version, advisory) pairs
 
 
 def rank(priority: feeds.Priority) -> str:
@@ -102,15 +104,24 @@ class _Pass:
             for sw, v, _ in self.moves
         }
 
-    def store(self, target: dict[uuid.UUID, int | None]) -> dict[Key, set[uuid.UUID]]:
+    def store(self, target: dict[uuid.UUID, int | None]) -> dict[Key, Items]:
         """Upsert this pass's version matches, close the ones in scope that no longer match."""
         plan, now = self.plan, self.now
-        grouped: dict[Key, tuple[feeds.Match, set[uuid.UUID]]] = {}
-        for m in plan.matches:
-            sw = plan.software[m.item.software_id].id
-            version = target.get(sw)
-            if version is not None:
-                grouped.setdefault((version, m.advisory_id), (m, set()))[1].add(sw)
+        grouped: dict[Key, tuple[feeds.Match, Items]] = {}
+        # A version's direct hits share its item tuple: one frozen set per version, not one per (version, CVE).
+        shared: dict[tuple[int, int], Items] = {}
+        for found in plan.found:
+            for group in found.groups:
+                members = shared.get((id(found), id(group.items)))
+                if members is None:
+                    members = shared[(id(found), id(group.items))] = frozenset(found.members(group))
+                # Every item of a group shares its software version: any one's link says which.
+                version = target.get(next(iter(members)))
+                if version is None:
+                    continue
+                key = (version, group.match.advisory_id)
+                first = grouped.get(key)
+                grouped[key] = (group.match, members) if first is None else (first[0], first[1] | members)
         if self.full:
             existing = mrepo.version_matches(self.session, None, None)
         else:
@@ -153,7 +164,7 @@ class _Pass:
         ident = self.plan.identities.get(str(sw))
         return ident is not None and ident.key_hash in (self.plan.scope_versions or set())
 
-    def retire(self, carried: dict[Key, set[uuid.UUID]], target: dict[uuid.UUID, int | None]) -> None:
+    def retire(self, carried: dict[Key, Items], target: dict[uuid.UUID, int | None]) -> None:
         """Close findings of items that left a version (keeping decisions) and carry first-seen across moves."""
         if not self.moves:
             return
@@ -192,7 +203,7 @@ class _Pass:
                 "last_seen_at": None, "created_at": self.now, "updated_at": self.now}  # fmt: skip
         return {**base, **values}
 
-    def refresh(self, carried: dict[Key, set[uuid.UUID]]) -> list[int]:
+    def refresh(self, carried: dict[Key, Items]) -> list[int]:
         """Re-rank matches whose KEV or EPSS data changed; return those that just became KEV."""
         plan = self.plan
         became: list[int] = []

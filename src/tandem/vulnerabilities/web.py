@@ -17,7 +17,7 @@ from tandem.platform.safety.errors import UnsafeInput
 from tandem.platform.safety.uploads import read_limited, safe_filename
 from tandem.platform.web.forms import WebForm, discard, form_errors, text
 from tandem.platform.web.render import redirect, render
-from tandem.vulnerabilities import ingest, service
+from tandem.vulnerabilities import cves, ingest, service
 from tandem.vulnerabilities.models import STATUSES
 from tandem.vulnerabilities.schemas import FindingStatusIn
 
@@ -35,6 +35,15 @@ def findings_page(request: Request, session: DbSession, principal: Principal = r
     page = service.list_findings(session, principal, PageRequest.parse(service.FINDING_SPEC, {"limit": "100", **query}))
     return render(request, "vulnerabilities/findings.html", page=page, params=params, statuses=STATUSES,
                   counts=service.finding_counts(session, principal))  # fmt: skip
+
+
+@router.get("/vulnerabilities/cves/{cve_id}")
+def cve_page(cve_id: str, request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
+    """Show a CVE: KEV, EPSS, CVSS, its description, and the affected items you may see with why each matched."""
+    params = {k: v for k, v in request.query_params.items() if v and k in ("status", "cursor", "asset_id")}
+    req = PageRequest.parse(cves.AFFECTED_SPEC, {"limit": "100", **params})
+    cve = cves.get_cve(session, principal, cve_id, req)
+    return render(request, "vulnerabilities/cve.html", cve=cve, params=params, statuses=STATUSES)
 
 
 @router.get("/vulnerabilities/findings/{finding_id}")

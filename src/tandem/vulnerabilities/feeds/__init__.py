@@ -6,7 +6,7 @@ from .epss import EpssScore, EpssSnapshot, parse_epss_csv
 from .errors import FeedError, load_json
 from .inventory import InventoryItem
 from .kev import KevCatalog, KevEntry, parse_kev_csv, parse_kev_json
-from .matcher import Match, Matcher, PreparedInventory, match
+from .matcher import GroupMatch, Match, Matcher, PreparedInventory, match
 from .nvd import Configuration, CpeCriterion, CveRecord, CvssMetric, Node, parse_nvd
 from .osv import OsvAdvisory, OsvAffected, OsvEvent, OsvRange, affected_reason, parse_osv
 from .priority import Priority, prioritise
@@ -25,6 +25,7 @@ __all__ = [
     "EpssScore",
     "EpssSnapshot",
     "FeedError",
+    "GroupMatch",
     "InventoryItem",
     "KevCatalog",
     "KevEntry",

@@ -49,6 +49,16 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupMatch:
+    """One finding shared by several items: a CPE hit on a software version (every item of the version, or those
+    on the assets a configuration holds for), or one item's own match on the package path. `match` is explained
+    on the first of `items` (indices into the matched item list)."""
+
+    match: Match
+    items: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedInventory:
     """Items normalised once: distinct CPE software versions (with their items) and package coordinates."""
 
@@ -119,6 +129,48 @@ class Matcher:
             if m.suppressed is None or keep_suppressed:
                 found[key] = m
         return sorted(found.values(), key=lambda m: (m.priority.sort_key, m.item.software_id, m.advisory_id))
+
+    def match_grouped(self, items: Sequence[InventoryItem]) -> list[GroupMatch]:
+        """Match items and return one explained finding per (software version, advisory) hit instead of one per
+        item: a full pass then builds as many matches as distinct hits, not as items. Items with a package URL are
+        matched one by one (OSV coverage and distro verdicts depend on the item's package); suppressed CPE
+        findings are dropped, as in `match`."""
+        with gc_paused():
+            inv = self.prepare(items)
+            return self._match_grouped(inv)
+
+    def _match_grouped(self, inv: PreparedInventory) -> list[GroupMatch]:
+        own: dict[tuple[int, str], Match] = {}
+        covered: set[tuple[int, str]] = set()
+        for index, ref in inv.packages.items():
+            for hit in self.osv.hits(ref):
+                m = self._package_match(inv.items[index], ref, hit)
+                own.setdefault((index, m.advisory_id), m)
+                covered.update((index, c) for c in m.cve_ids)
+        groups: dict[tuple[int, str], tuple[Match, tuple[int, ...]]] = {}
+        versions, packages = inv.versions.versions, inv.packages
+        for version, crit, platform, members in self.match_versions(inv).version_hits():
+            why = self._explanations.criterion(crit)
+            target, rec = versions[version].target, why.record.id
+            plain = members if not packages else tuple(i for i in members if i not in packages)
+            for index in members if packages else ():
+                key = (index, rec)
+                if index in packages and key not in own and key not in covered:
+                    m = self._cpe_match(inv.items[index], why, target, platform, packages[index])
+                    if m.suppressed is None:
+                        own[key] = m
+            if not plain:
+                continue
+            found = groups.get((version, rec))
+            if found is None:  # the first hit of a (version, record) explains it, as per item
+                m = self._cpe_match(inv.items[plain[0]], why, target, platform, None)
+                groups[(version, rec)] = (m, plain)
+            else:
+                have = set(found[1])
+                groups[(version, rec)] = (found[0], found[1] + tuple(i for i in plain if i not in have))
+        out = [GroupMatch(m, members) for m, members in groups.values()]
+        out.extend(GroupMatch(m, (index,)) for (index, _), m in own.items())
+        return sorted(out, key=lambda g: (g.match.priority.sort_key, g.match.item.software_id, g.match.advisory_id))
 
     def _enrich(self, cve_ids: Sequence[str], record: CveRecord | None) -> tuple[KevEntry | None, EpssScore | None]:
         kev = next((self.kev[c] for c in cve_ids if c in self.kev), None)

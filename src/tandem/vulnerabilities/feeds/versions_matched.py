@@ -116,6 +116,18 @@ class VersionMatches:
             crits.append(np.full(len(mine), h.criterion, np.int32))
         return np.concatenate(items).astype(np.int32), np.concatenate(crits).astype(np.int32)
 
+    def version_hits(self) -> Iterator[tuple[int, int, tuple[str, ...], tuple[int, ...]]]:
+        """Yield (version index, criterion index, platform criteria, item indices concerned) once per hit: direct
+        hits share the version's own item tuple, so nothing per item is built."""
+        versions = self.inventory.versions
+        for v, c in zip(self.direct_version.tolist(), self.direct_criterion.tolist(), strict=True):
+            yield v, c, (), versions[v].items
+        asset_of = self.inventory.asset_of
+        for h in self.scoped:
+            mine = tuple(i for i in versions[h.version].items if asset_of[i] in h.assets)
+            if mine:
+                yield h.version, h.criterion, h.platform, mine
+
     def expand(self) -> Iterator[tuple[int, int, int, tuple[str, ...]]]:
         """Yield (item index, version index, criterion index, platform criteria) for every item concerned."""
         versions = self.inventory.versions
