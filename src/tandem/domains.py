@@ -16,7 +16,7 @@ DOMAINS: list[str] = [
 
 
 # Top-level CLI groups a domain adds besides its own (Manifest.cli_aliases), so `tandem policies …` loads training.
-CLI_ALIASES: dict[str, str] = {"policies": "training", "report": "reporting"}
+CLI_ALIASES: dict[str, str] = {"policies": "training", "report": "reporting", "network": "monitoring"}
 
 
 def load_manifests() -> list[Manifest]:

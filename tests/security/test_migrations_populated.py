@@ -26,6 +26,7 @@ BRANCHES_WITH_STEPS = (
     "privacy",
     "reporting",
     "vulnerabilities",
+    "monitoring",
 )
 
 

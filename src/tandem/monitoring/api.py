@@ -1,4 +1,5 @@
-"""REST routes /api/v1/monitoring: scans (import, list, detail with diffs), audit findings, the shadow-IT queue."""
+"""REST routes /api/v1/monitoring: scans (import, list, detail with diffs), per-scan findings, lasting network
+findings (issues) with triage, the shadow-IT queue."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from tandem.monitoring import service
+from tandem.monitoring import issues, service
 from tandem.monitoring.schemas import (
     AdoptIn,
     DiscoveredHostRead,
     DismissIn,
+    IssueDetail,
+    IssueRead,
+    IssueSighting,
+    IssueTriageIn,
     JobQueued,
     ScanDetail,
     ScanFindingRead,
@@ -77,6 +82,31 @@ def list_findings(request: Request, session: DbSession, principal: Principal = r
     """List audit findings across scans; filter by severity, rule or host."""
     page = service.list_findings(session, principal, page_request(request, service.FINDING_SPEC))
     return page_out(page, ScanFindingRead.model_validate)
+
+
+@router.get("/issues", response_model=PageOut[IssueRead])
+def list_issues(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """List lasting network findings, open and most severe first; filter by status, severity, rule, host, asset_id."""
+    page = issues.list_issues(session, principal, page_request(request, issues.ISSUE_SPEC))
+    return page_out(page, issues.to_read)
+
+
+@router.get("/issues/{issue_id}", response_model=IssueDetail)
+def get_issue(issue_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return a network finding with the scans that reported it and their evidence, newest first."""
+    read = issues.to_read(issues.get_issue(session, principal, issue_id)).model_dump()
+    seen = [IssueSighting(scan_id=s.id, scan_name=s.name, scanned_at=s.scanned_at, imported_at=s.created_at,
+                          severity=f.severity, detail=f.detail, cves=list(f.cves or []))
+            for f, s in issues.issue_sightings(session, principal, issue_id)]  # fmt: skip
+    return IssueDetail(**read, sightings=seen)
+
+
+@router.post("/issues/{issue_id}/triage", response_model=IssueRead)
+def triage_issue(
+    issue_id: uuid.UUID, body: IssueTriageIn, session: DbSession, principal: Principal = requires(EDIT)
+) -> Any:
+    """Set a network finding's status: accepted (reason, until), false_positive (reason), fixed or open."""
+    return issues.to_read(issues.triage_issue(session, principal, issue_id, body))
 
 
 @router.get("/shadow-it", response_model=PageOut[DiscoveredHostRead])

@@ -1,5 +1,5 @@
-"""Read queries behind monitoring's control checks: the latest scan of each target, its findings, discovered
-hosts, and which inventory assets recent scans saw."""
+"""Read queries behind monitoring's control checks: the latest scan of each target, its findings (minus those
+triaged away as network findings), discovered hosts, and which inventory assets recent scans saw."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tandem.inventory.models import Asset
-from tandem.monitoring.models import DiscoveredHost, Scan, ScanFinding
+from tandem.monitoring.models import DiscoveredHost, NetworkIssue, Scan, ScanFinding
 from tandem.platform.auth.models import OrgUnit
 
 
@@ -27,16 +27,26 @@ def latest_scans(session: Session, unit_ids: Collection[uuid.UUID] | None) -> li
     return sorted(newest.values(), key=lambda s: (s.target, s.name))
 
 
-def findings_in(session: Session, scan_ids: Sequence[uuid.UUID], rules: Sequence[str]) -> list[ScanFinding]:
-    """Return the findings of the scans with one of the rules, by host and port."""
+def findings_in(
+    session: Session, scan_ids: Sequence[uuid.UUID], rules: Sequence[str], now: dt.datetime
+) -> tuple[list[ScanFinding], int]:
+    """Return the findings of the scans with one of the rules, by host and port, leaving out those whose network
+    finding is triaged away (a false positive, or accepted and not yet expired); and how many were left out."""
     if not scan_ids:
-        return []
+        return [], 0
     stmt = (
-        select(ScanFinding)
+        select(ScanFinding, NetworkIssue.status, NetworkIssue.accepted_until)
+        .outerjoin(NetworkIssue, NetworkIssue.id == ScanFinding.issue_id)
         .where(ScanFinding.scan_id.in_(list(scan_ids)), ScanFinding.rule.in_(list(rules)))
         .order_by(ScanFinding.host, ScanFinding.port, ScanFinding.rule)
     )
-    return list(session.scalars(stmt))
+    kept, suppressed = [], 0
+    for finding, status, until in session.execute(stmt):
+        if status == "false_positive" or (status == "accepted" and (until is None or until > now)):
+            suppressed += 1
+        else:
+            kept.append(finding)
+    return kept, suppressed
 
 
 def unconfirmed_hosts(session: Session, unit_ids: Collection[uuid.UUID] | None) -> list[tuple[Any, ...]]:

@@ -33,6 +33,12 @@ def _day(moment: dt.datetime | None) -> str:
     return moment.date().isoformat() if moment else ""
 
 
+def _triaged(suppressed: int) -> str:
+    if not suppressed:
+        return ""
+    return f"; {suppressed} triaged away as accepted risks or false positives (Network findings)"
+
+
 def _seen(scan: Scan) -> dt.datetime:
     return scan.scanned_at or scan.created_at
 
@@ -98,7 +104,7 @@ def _expiry(detail: str) -> dt.date | None:
     "No expired TLS certificate",
     "Reads the certificate findings of the latest scan of every target (scans flag certificates that are expired "
     "or expire within 30 days of the scan) and fails for each that has expired by now, or expires within "
-    "warn_days.",
+    "warn_days; findings triaged as false positives or accepted (until their expiry) do not count.",
     (CheckParam("warn_days", "int", 0, "also fail certificates expiring within this many days", 0, 30),),
 )
 def certificates_valid(run: CheckRun) -> CheckOutcome:
@@ -109,7 +115,7 @@ def certificates_valid(run: CheckRun) -> CheckOutcome:
     names = {s.id: s for s in scans}
     failing: list[list[Any]] = []
     passing: list[list[Any]] = []
-    found = q.findings_in(run.session, list(names), CERT_RULES)
+    found, suppressed = q.findings_in(run.session, list(names), CERT_RULES, run.now)
     hosts = q.asset_names(run.session, {f.asset_id for f in found if f.asset_id})
     for f in found:
         expires = _expiry(f.detail)
@@ -127,6 +133,7 @@ def certificates_valid(run: CheckRun) -> CheckOutcome:
         summary = f"{len(failing)} {noun} {what} in the latest scans of {len(scans)} targets"
     else:
         summary = f"no certificate {what} in the latest scans of {len(scans)} targets ({ports} open ports)"
+    summary += _triaged(suppressed)
     columns = ["host", "port", "expires", "state", "scan", "scanned"]
     return _outcome(columns, failing, passing, summary, examined=ports)
 
@@ -135,16 +142,14 @@ def certificates_valid(run: CheckRun) -> CheckOutcome:
     "monitoring.no_weak_tls",
     "No TLS 1.0/1.1 or weak ciphers",
     "Fails for each service that the latest scan of its target found offering SSLv2/3, TLS 1.0/1.1, or weak or "
-    "anonymous cipher suites.",
+    "anonymous cipher suites; findings triaged as false positives or accepted (until their expiry) do not count.",
 )
 def no_weak_tls(run: CheckRun) -> CheckOutcome:
     """Check that the latest scans found no deprecated TLS protocol or weak cipher suite."""
     scans = q.latest_scans(run.session, run.unit_ids)
     names = {s.id: s for s in scans}
-    failing = [
-        [f.host, f.port, f.rule, f.detail, names[f.scan_id].name, _day(_seen(names[f.scan_id]))]
-        for f in q.findings_in(run.session, list(names), WEAK_TLS_RULES)
-    ]
+    found, suppressed = q.findings_in(run.session, list(names), WEAK_TLS_RULES, run.now)
+    failing = [[f.host, f.port, f.rule, f.detail, names[f.scan_id].name, _day(_seen(names[f.scan_id]))] for f in found]
     services = {(f[0], f[1]) for f in failing}
     ports = sum(len(s.open_ports or []) for s in scans)
     summary = (
@@ -152,6 +157,7 @@ def no_weak_tls(run: CheckRun) -> CheckOutcome:
         if failing
         else f"no deprecated TLS or weak cipher in the latest scans of {len(scans)} targets ({ports} open ports)"
     )
+    summary += _triaged(suppressed)
     outcome = _outcome(["host", "port", "rule", "detail", "scan", "scanned"], failing, [], summary, examined=ports)
     outcome.failing = len(services)
     return outcome

@@ -1,26 +1,35 @@
-"""`tandem monitoring`: import scans, list audit findings and scans, work the shadow-IT queue."""
+"""`tandem monitoring` (alias `tandem network`): import scans, list and triage network findings, list scans, work
+the shadow-IT queue."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 
 import typer
 
-from tandem.monitoring import service
-from tandem.monitoring.schemas import DiscoveredHostRead, ScanFindingRead, ScanRead
+from tandem.monitoring import issues, service
+from tandem.monitoring.audits_cli import audit_app
+from tandem.monitoring.models import ISSUE_STATUSES
+from tandem.monitoring.ownchecks.cli import check
+from tandem.monitoring.schemas import DiscoveredHostRead, IssueTriageIn, ScanRead
 from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.cli.context import cli_uow
 from tandem.platform.cli.jobs import run_in_foreground
 from tandem.platform.cli.output import Format, emit, format_option, say
 from tandem.platform.config import get_settings
 from tandem.platform.db.paging import PageRequest
+from tandem.platform.errors import InvalidInput
 from tandem.platform.safety.uploads import read_limited
 
 app = typer.Typer(help="Network scans (nmap, Greenbone), audit findings and shadow IT.", no_args_is_help=True)
+app.command("check")(check)
+app.add_typer(audit_app, name="audit")
 
 
-@app.command("import-scan")
+@app.command("import")
+@app.command("import-scan", hidden=True)
 def import_scan(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     name: str = typer.Option("", help="Scan name (default: the file name)"),
@@ -57,16 +66,42 @@ def scans(limit: int = typer.Option(50), fmt: Format = format_option()) -> None:
 
 @app.command()
 def findings(
+    status: str = typer.Option("", help="open, accepted, false_positive or fixed"),
     severity: str = typer.Option("", help="critical, high, medium, low or info"),
+    rule: str = typer.Option("", help="Audit rule, e.g. tls-protocol"),
+    host: str = typer.Option("", help="Host address as scanned"),
+    asset: uuid.UUID | None = typer.Option(None, help="Inventory asset id"),
     limit: int = typer.Option(100),
     fmt: Format = format_option(),
 ) -> None:
-    """List audit findings across scans, newest first."""
-    params = {"limit": str(limit), "sort": "-created_at", **({"severity": severity} if severity else {})}
+    """List network findings, open and most severe first."""
+    chosen = {"status": status, "severity": severity, "rule": rule, "host": host, "asset_id": str(asset or "")}
+    params = {"limit": str(limit), **{k: v for k, v in chosen.items() if v}}
     with cli_uow(readonly=True) as session:
-        page = service.list_findings(session, CONSOLE, PageRequest.parse(service.FINDING_SPEC, params))
-        rows = [ScanFindingRead.model_validate(f).model_dump() for f in page.items]
-    emit(rows, ["severity", "rule", "host", "port", "detail"], fmt, "Network audit findings")
+        page = issues.list_issues(session, CONSOLE, PageRequest.parse(issues.ISSUE_SPEC, params))
+        rows = [issues.to_read(i).model_dump() for i in page.items]
+    emit(rows, ["id", "status", "severity", "rule", "host", "port", "occurrences", "last_seen_at", "detail"], fmt,
+         "Network findings")  # fmt: skip
+
+
+@app.command()
+def triage(
+    issue_id: uuid.UUID,
+    status: str = typer.Argument(..., help="open, accepted, false_positive or fixed"),
+    reason: str = typer.Option("", "--reason", help="Why (needed for accepted and false_positive)"),
+    until: str = typer.Option("", "--until", help="Acceptance expiry date YYYY-MM-DD (needed for accepted)"),
+) -> None:
+    """Triage a network finding."""
+    try:
+        expiry = dt.date.fromisoformat(until) if until else None
+    except ValueError:
+        raise InvalidInput.one("until", "must be a date YYYY-MM-DD") from None
+    if status not in ISSUE_STATUSES:
+        raise InvalidInput.one("status", f"must be one of {', '.join(ISSUE_STATUSES)}")
+    data = IssueTriageIn.model_validate({"status": status, "reason": reason, "until": expiry})
+    with cli_uow() as session:
+        issue = issues.triage_issue(session, CONSOLE, issue_id, data)
+        say(f"{issue.rule} on {issue.host}: {issue.status.replace('_', ' ')}")
 
 
 @app.command("shadow-it")

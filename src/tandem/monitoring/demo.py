@@ -10,8 +10,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy.orm import Session
 
-from tandem.monitoring import check_queries, service
+from tandem.monitoring import audits, check_queries, issues, service
+from tandem.monitoring.schemas import AuditCreate, AuditResultIn, IssueTriageIn
 from tandem.platform.auth.principal import CONSOLE
+from tandem.platform.db.paging import PageRequest
 from tandem.platform.db.types import utcnow
 
 DATA = Path(__file__).parent / "demo_data"
@@ -48,6 +50,33 @@ def load_demo(session: Session, org: Any) -> None:
         service.import_scan(session, CONSOLE, certificate_sweep(hosts, utcnow() - dt.timedelta(hours=3)),
                             "nmap-critical-tls-sweep.xml", "critical-tls-sweep", "critical-assets",
                             org.units["IT"].id)  # fmt: skip
+    triage_demo(session)
+    audit_demo(session, org.units["IT"].id)
+
+
+def triage_demo(session: Session) -> None:
+    """Accept the new port the later scan found for a quarter (the lab service is approved until it moves)."""
+    req = PageRequest.parse(issues.ISSUE_SPEC, {"rule": "port-new", "status": "open", "limit": "1"})
+    for issue in issues.list_issues(session, CONSOLE, req).items:
+        until = (utcnow() + dt.timedelta(days=90)).date()
+        data = IssueTriageIn(status="accepted", reason="lab build service, approved until it moves to the DMZ",
+                             until=until)  # fmt: skip
+        issues.triage_issue(session, CONSOLE, issue.id, data)
+
+
+def audit_demo(session: Session, unit: Any) -> None:
+    """Run this quarter's network security audit of IT halfway: two passes, one failure (a raised finding)."""
+    checklist = audits.install_template(session, CONSOLE, unit)
+    audit = audits.create_audit(session, CONSOLE, AuditCreate(
+        checklist_id=checklist.id, org_unit_id=unit, title="Network security audit Q4",
+        due_on=(utcnow() + dt.timedelta(days=21)).date()))  # fmt: skip
+    for key, result, note, link in (
+        ("firewall-rules", "pass", "42 rules reviewed with the network team", "https://wiki.northwind.example/fw"),
+        ("logging-enabled", "pass", "firewalls and VPN forward to the SIEM, 180 days kept", ""),
+        ("admin-interfaces", "fail", "iDRAC of srv-000 reachable from the office VLAN", ""),
+    ):
+        data = AuditResultIn(item_key=key, result=result, note=note, evidence_link=link)
+        audits.record_result(session, CONSOLE, audit.id, data)
 
 
 def _cert(hostname: str, not_after: dt.datetime) -> str:

@@ -1,14 +1,16 @@
-"""Background job: a scan is parsed outside any transaction and stored in one short one."""
+"""Background jobs: a scan is parsed outside any transaction and stored in one short one; expired acceptances of
+network findings reopen hourly."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tandem.monitoring import service
+from tandem.monitoring import issues, service
 from tandem.platform.jobs.context import JobContext
 from tandem.platform.jobs.registry import job
 
@@ -33,3 +35,11 @@ def import_scan_job(
                   "unknown": scan.unknown_hosts, "findings": scan.finding_count}  # fmt: skip
     ctx.progress(2, 2, "done")
     return result
+
+
+@job("monitoring.reopen_expired", every=dt.timedelta(hours=1), view_action="monitoring.view")
+def reopen_expired_job(ctx: JobContext, session: Session) -> dict[str, Any]:
+    """Reopen the network findings whose risk acceptance ran out (reads already show them open)."""
+    reopened = issues.reopen_expired(session)
+    ctx.log(f"{reopened} accepted findings reopened")
+    return {"reopened": reopened}

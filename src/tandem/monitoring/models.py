@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, TimestampMixin
@@ -14,6 +14,7 @@ from tandem.platform.db.types import PortableJSON, UTCDateTime, utcnow
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 HOST_STATUSES = ("unconfirmed", "adopted", "dismissed")
+ISSUE_STATUSES = ("open", "accepted", "false_positive", "fixed")
 
 
 class Scan(IdMixin, TimestampMixin, OrgScopedMixin, Base):
@@ -53,6 +54,10 @@ class ScanFinding(IdMixin, OrgScopedMixin, Base):
     cves: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
     qod: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The lasting issue this sighting belongs to (None for port-closed notes, which are no issue).
+    issue_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("monitoring_issues.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     __table_args__ = (Index("ix_monitoring_findings_unit_created_at_id", "org_unit_id", "created_at", "id"),)
 
@@ -79,3 +84,53 @@ class DiscoveredHost(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     asset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
 
     __table_args__ = (UniqueConstraint("org_unit_id", "address", name="uq_monitoring_discovered_hosts_unit_address"),)
+
+
+class NetworkIssue(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """A lasting network finding with a lifecycle, deduplicated across scans by its stable key
+    (asset or host, rule or CVE, protocol/port or component): never by hashing free text."""
+
+    __tablename__ = "monitoring_issues"
+    # Sightings refresh these on every scan; the scan's own creation is the audited event.
+    __audit_ignore__ = frozenset(
+        {"last_seen_at", "last_scan_id", "occurrences", "detail", "severity", "cves", "priority", "updated_at"}
+    )
+
+    key: Mapped[str] = mapped_column(String(600))
+    source: Mapped[str] = mapped_column(String(20), index=True)  # scan kind (nmap, greenbone, tandem-check) | audit
+    asset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    rule: Mapped[str] = mapped_column(String(100), index=True)
+    protocol: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    port: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    component: Mapped[str] = mapped_column(String(200), default="")
+    severity: Mapped[str] = mapped_column(String(20), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    cves: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_scan_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("monitoring_scans.id", ondelete="SET NULL"), nullable=True
+    )
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_by: Mapped[str] = mapped_column(String(200), default="")
+    status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    accepted_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    regressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Status rank * 10 + severity rank: one sortable column puts open issues first, most severe first.
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("org_unit_id", "key", name="uq_monitoring_issues_unit_key"),
+        Index("ix_monitoring_issues_unit_priority_id", "org_unit_id", "priority", "id"),
+    )
+
+
+# The checklist tables live in their own module; importing them here registers them with every models import.
+from tandem.monitoring.audit_models import AuditChecklist, AuditItemResult, NetworkAudit  # noqa: E402
+
+__all__ = ["AuditChecklist", "AuditItemResult", "DiscoveredHost", "NetworkAudit", "NetworkIssue", "Scan",
+           "ScanFinding"]  # fmt: skip

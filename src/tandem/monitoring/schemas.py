@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -80,3 +80,128 @@ class DismissIn(BaseModel):
 class JobQueued(BaseModel):
     job_id: uuid.UUID
     name: str
+
+
+class IssueRead(BaseModel):
+    """A lasting network finding; `status` is effective (an acceptance past its expiry reads as open)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    org_unit_id: uuid.UUID
+    key: str
+    source: str
+    asset_id: uuid.UUID | None
+    host: str
+    rule: str
+    protocol: str | None
+    port: int | None
+    component: str
+    severity: str
+    detail: str
+    cves: list[str]
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+    last_scan_id: uuid.UUID | None
+    occurrences: int
+    status: str
+    status_reason: str
+    status_by: str
+    status_at: dt.datetime | None
+    accepted_until: dt.datetime | None
+    fixed_at: dt.datetime | None
+    regressed: bool
+    acceptance_expired: bool = False
+
+
+class IssueSighting(BaseModel):
+    """One scan that reported an issue, with the evidence it recorded."""
+
+    scan_id: uuid.UUID
+    scan_name: str
+    scanned_at: dt.datetime | None
+    imported_at: dt.datetime
+    severity: str
+    detail: str
+    cves: list[str]
+
+
+class IssueDetail(IssueRead):
+    sightings: list[IssueSighting]
+
+
+class IssueTriageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    status: Literal["open", "accepted", "false_positive", "fixed"]
+    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
+    until: dt.date | None = None
+
+
+class ChecklistItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    key: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    guidance: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+
+class ChecklistCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(max_length=4000)] = ""
+    items: list[ChecklistItem]
+    org_unit_id: uuid.UUID | None = None
+
+
+class ChecklistRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    org_unit_id: uuid.UUID
+    name: str
+    description: str
+    items: list[ChecklistItem]
+
+
+class AuditCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    checklist_id: uuid.UUID
+    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    org_unit_id: uuid.UUID | None = None
+    asset_ids: list[uuid.UUID] = []
+    assignee: Annotated[str, StringConstraints(max_length=200)] = ""
+    due_on: dt.date | None = None
+
+
+class AuditResultIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    item_key: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    result: Literal["pass", "fail", "n/a"]
+    note: Annotated[str, StringConstraints(max_length=4000)] = ""
+    evidence_link: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+
+class AuditResultRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    item_key: str
+    result: str
+    note: str
+    evidence_id: uuid.UUID | None
+    evidence_link: str
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class AuditRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    org_unit_id: uuid.UUID
+    checklist_id: uuid.UUID
+    title: str
+    asset_ids: list[str]
+    assignee_id: uuid.UUID | None
+    due_on: dt.date | None
+    status: str
+    created_at: dt.datetime
+
+
+class AuditDetail(AuditRead):
+    results: list[AuditResultRead]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tandem.inventory import service as inventory
 from tandem.inventory.schemas import AssetCreate
-from tandem.monitoring import actions, scanners
+from tandem.monitoring import actions, issues, scanners
 from tandem.monitoring import repository as repo
 from tandem.monitoring.models import DiscoveredHost, Scan, ScanFinding
 from tandem.platform.auth.models import OrgUnit
@@ -173,11 +173,13 @@ def store_scan(
               "is not in the inventory"} for h in unknown]  # fmt: skip
     repo.add_findings(session, [
         {**r, "id": uuid.uuid4(), "scan_id": scan.id, "org_unit_id": unit_id, "created_at": now,
-         "asset_id": host_assets.get(r["host"]), "detail": r["detail"][:4000]} for r in rows
+         "asset_id": r.get("asset_id") or host_assets.get(r["host"]), "detail": r["detail"][:4000]} for r in rows
     ])  # fmt: skip
     scan.hosts_up, scan.known_hosts, scan.unknown_hosts = len(parsed.hosts), len(host_assets), len(unknown)
     scan.finding_count = len(rows)
     session.flush()
+    seen = {h.address: host_assets.get(h.address) for h in parsed.hosts}
+    issues.record_scan_issues(session, scan, seen)
     return scan
 
 

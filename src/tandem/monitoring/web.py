@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from tandem.monitoring import service
-from tandem.monitoring.models import SEVERITIES
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
@@ -67,15 +66,6 @@ def scan_page(
     diffs = [f for f in findings if f.rule.startswith("port-")]
     others = [f for f in findings if not f.rule.startswith("port-")]
     return render(request, "monitoring/scan.html", scan=scan, findings=others, diffs=diffs)
-
-
-@router.get("/monitoring/findings")
-def findings_page(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> HTMLResponse:
-    """List audit findings across scans, filtered by severity."""
-    params = {k: v for k, v in request.query_params.items() if v and k in ("severity", "q", "cursor")}
-    req = PageRequest.parse(service.FINDING_SPEC, {"limit": "100", "sort": "-created_at", **params})
-    return render(request, "monitoring/findings.html", page=service.list_findings(session, principal, req),
-                  params=params, severities=SEVERITIES)  # fmt: skip
 
 
 @router.get("/monitoring/shadow-it")
