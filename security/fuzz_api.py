@@ -25,6 +25,8 @@ from security import fuzz_seeds
 
 BIN = Path(sys.executable).parent
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
+# Coverage adds schemathesis' boundary and negative cases (~60 per operation) on top of the random examples.
+ALL_PHASES = "examples,coverage,fuzzing"
 
 
 def _free_port() -> int:
@@ -67,11 +69,12 @@ def _serve(home: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit(f"the server did not start; see {home / 'serve.log'}")
 
 
-def _fuzz(port: int, token: str, examples: int, methods: list[str], report: Path, cwd: Path) -> tuple[int, str]:
+def _fuzz(port: int, token: str, examples: int, methods: list[str], report: Path, cwd: Path,
+          phases: str) -> tuple[int, str]:  # fmt: skip
     seeds, _ = fuzz_seeds.seed(f"http://127.0.0.1:{port}", token, cwd / "schemathesis.toml")
     args = [str(BIN / "st"), "--config-file", str(seeds), "run", f"http://127.0.0.1:{port}/api/openapi.json",
             "-H", f"Authorization: Bearer {token}",
-            "--checks", CHECKS, "--max-examples", str(examples), "--phases", "examples,coverage,fuzzing",
+            "--checks", CHECKS, "--max-examples", str(examples), "--phases", phases,
             "--no-color", "--seed", "1", "--request-timeout", "120",
             "--report", "junit", "--report-junit-path", str(report)]  # fmt: skip
     for method in methods:
@@ -87,7 +90,7 @@ PARTS = {"read": ("auditor", ("*:read",), ["GET"]),
          "write": ("admin", ("*:read", "*:write"), ["POST", "PUT", "PATCH", "DELETE"])}  # fmt: skip
 
 
-def fuzz_part(part: str, examples: int, out: Path) -> tuple[int, str]:
+def fuzz_part(part: str, examples: int, out: Path, phases: str = ALL_PHASES) -> tuple[int, str]:
     """Load the demo in a private folder, serve it, fuzz one part (read-only user on GETs, admin on writes).
 
     Returns schemathesis' exit code and the tail of its output (the failures, when there are any)."""
@@ -100,7 +103,7 @@ def fuzz_part(part: str, examples: int, out: Path) -> tuple[int, str]:
         port = _free_port()
         proc = _serve(home, port)
         try:
-            return _fuzz(port, token, examples, methods, out / f"fuzz-{part}.xml", home)
+            return _fuzz(port, token, examples, methods, out / f"fuzz-{part}.xml", home, phases)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -114,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=100, help="examples per operation")
     parser.add_argument("--out", type=Path, default=Path("var"))
     parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
+    parser.add_argument("--phases", default=ALL_PHASES, help="schemathesis phases (default: %(default)s)")
     args = parser.parse_args(argv)
     verdicts = {}
     for part in PARTS if args.part == "all" else [args.part]:
-        code, tail = fuzz_part(part, args.examples, args.out)
+        code, tail = fuzz_part(part, args.examples, args.out, args.phases)
         print(tail)
         verdicts[part] = code
     print("API fuzzing: " + ", ".join(f"{p} pass {'ok' if c == 0 else 'FAILED'}" for p, c in verdicts.items()))

@@ -28,7 +28,15 @@ def _items(client: httpx.Client, path: str) -> list[dict[str, Any]]:
     return [item for item in items or [] if isinstance(item, dict)]
 
 
-def harvest(client: httpx.Client, paths: dict[str, Any], me: str = "") -> dict[str, list[str]]:
+def _is_self(item: dict[str, Any], me: str, token: str) -> bool:
+    """The fuzzing user, or the very token it presents (`tdm_<prefix>_<secret>`; token lists show the prefix)."""
+    prefix = str(item.get("prefix") or "")
+    if prefix and f"_{prefix}_" in token:
+        return True
+    return bool(me) and me in (str(item.get("id")), str(item.get("user_id")))
+
+
+def harvest(client: httpx.Client, paths: dict[str, Any], me: str = "", token: str = "") -> dict[str, list[str]]:
     """Return real values per path-parameter name, from the list operation just above each `{param}`.
 
     The fuzzing user's own record and credentials are left out: a fuzzed PATCH or DELETE on them would lock the
@@ -48,7 +56,7 @@ def harvest(client: httpx.Client, paths: dict[str, Any], me: str = "") -> dict[s
                 concrete = PARAM.sub(lambda m: values[m.group(1)][0], parent)
                 found = values.setdefault(name, [])
                 for item in _items(client, concrete):
-                    if me and me in (str(item.get("id")), str(item.get("user_id"))):
+                    if _is_self(item, me, token):
                         continue
                     value = item.get(name, item.get("id"))
                     if isinstance(value, str | int) and str(value) not in found and len(found) < PER_NAME:
@@ -74,5 +82,5 @@ def seed(base_url: str, token: str, target: Path) -> tuple[Path, int]:
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
         paths = client.get("/api/openapi.json").json()["paths"]
         me = str(client.get("/api/v1/auth/me").json().get("id", ""))
-        values = harvest(client, paths, me)
+        values = harvest(client, paths, me, token)
     return write_config(values, target), len(values)

@@ -1,6 +1,6 @@
 """Schemathesis against the OpenAPI document of a served demo, with authenticated requests: no server error, no
-undocumented status code, no response that breaks its schema. `make test` runs 100 examples per operation (plus
-schemathesis' coverage cases); `make security` sets TANDEM_FUZZ_EXAMPLES=1000."""
+undocumented status code, no response that breaks its schema. `make test` runs 100 random examples per operation;
+`make security` sets TANDEM_FUZZ_EXAMPLES=1000 and adds schemathesis' coverage phase)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ import pytest
 from security import fuzz_api
 
 EXAMPLES = int(os.environ.get("TANDEM_FUZZ_EXAMPLES", "100"))
+# `make test` runs the random examples only; `make security` adds the boundary/negative coverage phase.
+PHASES = os.environ.get("TANDEM_FUZZ_PHASES", "fuzzing")
 
 
 @pytest.mark.slow
 @pytest.mark.fuzz
 @pytest.mark.parametrize("part", sorted(fuzz_api.PARTS))
 def test_api_survives_fuzzing(part: str, tmp_path: Path) -> None:
-    code, tail = fuzz_api.fuzz_part(part, EXAMPLES, tmp_path)
+    code, tail = fuzz_api.fuzz_part(part, EXAMPLES, tmp_path, PHASES)
     report = (tmp_path / f"fuzz-{part}.xml").read_text()
     assert code == 0, tail
     # The run really exercised the API: one junit case per selected operation, none of them failed.
