@@ -2,7 +2,9 @@
 
 Closed loop (each user sends its next request when the previous answered) unless a target rate is given, in
 which case requests start on a fixed schedule (open loop) so a slow server shows up as latency, not as a
-politely lower rate. Latencies are recorded per class (read, write) and per request name.
+politely lower rate. Latencies are recorded per class (read, write) and per request name. Each virtual user
+holds one keep-alive connection (bench/load/wire.py: a lean HTTP/1.1 client, so the driver leaves the cores to
+the server it measures).
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import httpx
-
 from bench.load.server import Credentials
+from bench.load.wire import Connection, Reply, WireError
 
 SESSION_COOKIE = "tandem_session"  # plain-HTTP name; under HTTPS the server uses __Host-tandem_session
 
@@ -90,7 +91,7 @@ class Mix:
             body["org_unit_id"] = self.root_unit
         return body
 
-    def next(self) -> tuple[str, str, Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]]:
+    def next(self) -> tuple[str, str, Callable[[Connection], Awaitable[Reply]]]:
         """Return (class, name, request) for the next request of the mix."""
         name = self.rng.choices(self.names, self.weights)[0]
         plural = self._plural()
@@ -98,21 +99,21 @@ class Mix:
         cookie = {"Cookie": f"{SESSION_COOKIE}={self.credentials.cookie}"}
         api = f"/api/v1/inventory/{plural}"
         if name == "page list":
-            return "read", name, lambda c: c.get(f"/inventory/{plural}", headers=cookie)
+            return "read", name, lambda c: c.request("GET", f"/inventory/{plural}", cookie)
         if name == "page detail":
             path = f"/inventory/{plural}/{self._record_id(plural)}"
-            return "read", name, lambda c: c.get(path, headers=cookie)
+            return "read", name, lambda c: c.request("GET", path, cookie)
         if name == "api list":
-            return "read", name, lambda c: c.get(api, params={"limit": 50}, headers=token)
+            return "read", name, lambda c: c.request("GET", api, token, params={"limit": 50})
         if name == "api detail":
             path = f"{api}/{self._record_id(plural)}"
-            return "read", name, lambda c: c.get(path, headers=token)
+            return "read", name, lambda c: c.request("GET", path, token)
         if name == "api create":
             body = self._body(plural, update=False)
 
-            async def create(c: httpx.AsyncClient) -> httpx.Response:
-                response = await c.post(api, json=body, headers=token)
-                if response.status_code == 201:
+            async def create(c: Connection) -> Reply:
+                response = await c.request("POST", api, token, json_body=body)
+                if response.status == 201:
                     self.created[plural].append(response.json()["id"])
                 return response
 
@@ -121,30 +122,30 @@ class Mix:
         path = f"{api}/{self._record_id(plural)}"
         body = self._body(plural, update=True)
         headers = token if self.rng.random() < 0.5 else {**cookie, "X-CSRF-Token": self.credentials.csrf}
-        return "write", name, lambda c: c.patch(path, json=body, headers=headers)
+        return "write", name, lambda c: c.request("PATCH", path, headers, json_body=body)
 
 
-async def discover(client: httpx.AsyncClient, credentials: Credentials) -> tuple[dict[str, list[str]], str]:
+async def discover(conn: Connection, credentials: Credentials) -> tuple[dict[str, list[str]], str]:
     """Return the ids of the demo's assets and applications, and the root org unit id."""
     token = {"Authorization": f"Bearer {credentials.token}"}
     ids: dict[str, list[str]] = {}
     for plural in ("assets", "applications"):
-        response = await client.get(f"/api/v1/inventory/{plural}", params={"limit": 200}, headers=token)
-        response.raise_for_status()
+        response = await conn.request("GET", f"/api/v1/inventory/{plural}", token, params={"limit": 200})
+        if response.status != 200:
+            raise RuntimeError(f"listing {plural} answered {response.status}: {response.body[:300]!r}")
         ids[plural] = [item["id"] for item in response.json()["items"]]
         if not ids[plural]:
             raise RuntimeError(f"the demo organisation has no {plural}")
-    units = await client.get("/api/v1/auth/org-units", headers=token)
-    units.raise_for_status()
+    units = await conn.request("GET", "/api/v1/auth/org-units", token)
+    if units.status != 200:
+        raise RuntimeError(f"listing org units answered {units.status}")
     listed = units.json()
     items = listed["items"] if isinstance(listed, dict) else listed
     root = next(u["id"] for u in items if u.get("parent_id") is None)
     return ids, root
 
 
-async def _user(
-    client: httpx.AsyncClient, mix: Mix, stats: Stats, until: float, interval: float | None, offset: float
-) -> None:
+async def _user(conn: Connection, mix: Mix, stats: Stats, until: float, interval: float | None, offset: float) -> None:
     next_start = time.perf_counter() + offset
     while True:
         if interval is not None:
@@ -158,31 +159,29 @@ async def _user(
         kind, name, send = mix.next()
         error = None
         try:
-            response = await send(client)
-            if response.status_code >= 400:
-                error = str(response.status_code)
-        except httpx.HTTPError as exc:
-            error = type(exc).__name__
+            response = await send(conn)
+            if response.status >= 400:
+                error = str(response.status)
+        except WireError as exc:
+            error = str(exc)
         stats.record(kind, name, time.perf_counter() - started, error)
 
 
 async def run(base_urls: list[str], credentials: Credentials, users: int, seconds: float, rate: float | None) -> Stats:
     """Run the mix for `seconds` with `users` virtual users spread over base_urls; return the stats."""
     stats = Stats()
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
-    clients = [httpx.AsyncClient(base_url=url, timeout=30, limits=limits) for url in base_urls]
+    conns = [Connection(base_urls[i % len(base_urls)]) for i in range(users)]
     try:
-        ids, root = await discover(clients[0], credentials)
+        ids, root = await discover(conns[0], credentials)
         mixes = [Mix(credentials, ids, root, seed=i) for i in range(users)]
         interval = users / rate if rate else None
         cpu, wall = time.process_time(), time.perf_counter()
         until = wall + seconds
         await asyncio.gather(*[
-            _user(clients[i % len(clients)], mixes[i], stats, until, interval, (interval or 0) * i / users)
-            for i in range(users)
+            _user(conns[i], mixes[i], stats, until, interval, (interval or 0) * i / users) for i in range(users)
         ])  # fmt: skip
         stats.seconds, stats.driver_cpu = time.perf_counter() - wall, time.process_time() - cpu
     finally:
-        for client in clients:
-            await client.aclose()
+        for conn in conns:
+            await conn.close()
     return stats

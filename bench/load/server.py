@@ -1,7 +1,7 @@
 """The server under load: a throwaway database with Northwind Health, served the way `make demo` serves it.
 
-One process is `tandem serve` exactly as `make demo` runs it (server plus its job worker). N > 1 processes is
-uvicorn's own multi-process mode on the same application factory (`tandem serve` has no --workers option yet).
+The server is `tandem serve --workers N` as an operator runs it: N server processes sharing the port (uvicorn's
+multi-process supervisor), the job worker in the supervising process.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parents[2]
 TANDEM = str(Path(sys.executable).with_name("tandem"))
-UVICORN = str(Path(sys.executable).with_name("uvicorn"))
 PG_ENV = "TANDEM_TEST_POSTGRES_URL"
 
 # Runs with the server's environment: its keys sign the token digest and the session row.
@@ -94,13 +93,8 @@ class Server:
         """Start the server with `workers` processes and wait until it answers /healthz."""
         if profile:
             args = [sys.executable, "-m", "bench.load.profile"]
-        elif workers == 1:
-            args = [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         else:
-            args = [
-                UVICORN, "tandem.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(self.port),
-                "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--no-proxy-headers",
-            ]  # fmt: skip
+            args = [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
         log = (self.folder / f"server-{workers}.log").open("wb")
         self.process = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 

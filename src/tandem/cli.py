@@ -13,6 +13,7 @@ import typer
 from tandem.app import create_app, register
 from tandem.domains import CLI_ALIASES, DOMAINS, load_manifest, load_manifests, migration_dirs
 from tandem.platform import lazy
+from tandem.platform.api import accesslog
 from tandem.platform.auth import mfa, service
 from tandem.platform.cli import audit, db, jobs, tokens, users
 from tandem.platform.cli.context import cli_uow, database
@@ -73,14 +74,18 @@ def serve_cmd(
     host: str | None = typer.Option(None, help="Address to bind (default TANDEM_HOST)"),
     port: int | None = typer.Option(None, help="Port (default TANDEM_PORT)"),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the job worker in this process"),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Server processes sharing the port (one per CPU core is a good start)"
+    ),
 ) -> None:
     """Serve the web UI and the REST API (Ctrl-C stops the server and its worker)."""
     settings = get_settings()
     database_ = database()
     if database_.is_sqlite and not worker:
         raise Conflict("on SQLite the job worker must run inside the server (one writer process)")
-    say(f"Tandem on http://{host or settings.host}:{port or settings.port}")
-    serve(create_app(settings, database_), database_, settings, host or settings.host, port or settings.port, worker)
+    say(f"Tandem on http://{host or settings.host}:{port or settings.port} ({workers} server process(es))")
+    app_ = create_app(settings, database_) if workers == 1 else "tandem.app:create_app"
+    serve(app_, database_, settings, host or settings.host, port or settings.port, worker, workers=workers)
 
 
 @app.command("worker")
@@ -166,7 +171,7 @@ def _load_for(args: list[str]) -> None:
 
 def main() -> None:
     """Run the CLI: errors end in one clear line and a non-zero exit; --debug shows the traceback."""
-    logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    accesslog.configure_logging(get_settings())
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _load_for(sys.argv[1:])

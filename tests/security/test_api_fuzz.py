@@ -1,6 +1,6 @@
 """Schemathesis against the OpenAPI document of a served demo, with authenticated requests: no server error, no
 undocumented status code, no response that breaks its schema. `make test` runs 100 random examples per operation;
-`make security` sets TANDEM_FUZZ_EXAMPLES=1000 and adds schemathesis' coverage phase)."""
+`make security` sets TANDEM_FUZZ_EXAMPLES=1000 and adds schemathesis' coverage phase."""
 
 from __future__ import annotations
 

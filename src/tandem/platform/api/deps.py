@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
-from collections.abc import Iterator
-from contextlib import nullcontext
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from tandem.platform.api.principal_cache import PRINCIPALS, UNIT_TREE, Resolved
+from tandem.platform.auth import permissions, tokens
 from tandem.platform.auth import sessions as web_sessions
-from tandem.platform.auth import tokens
 from tandem.platform.auth.principal import ANONYMOUS, Principal
 from tandem.platform.auth.roles import get_action
 from tandem.platform.auth.service import principal_for
+from tandem.platform.config import get_settings
+from tandem.platform.db import auth_generation
 from tandem.platform.db.sqlite_lock import WriteLockTimeout
 from tandem.platform.db.types import utcnow
 from tandem.platform.db.uow import Actor, Database, unit_of_work
@@ -55,32 +60,63 @@ def _resolve(
     """Return (principal, csrf token of the session or None, how they authenticated).
 
     A read request authenticates inside its own read transaction (shared); others in a short one of their own.
+    The Principal of a live credential is remembered per process (principal_cache explains when it is used).
     """
+    if bearer is None and cookie is None:
+        return ANONYMOUS, None, "none"
+    method, secret = ("token", bearer) if bearer is not None else ("session", cookie or "")
+    key = PRINCIPALS.key(db.identity, method, secret)
     with nullcontext(shared) if shared is not None else unit_of_work(db, readonly=True) as session:
-        if bearer is not None:
-            token = tokens.resolve(session, bearer)
-            user = session.get(tokens.User, token.user_id) if token else None
-            if token is None or user is None or not user.is_active:
-                raise NotAuthenticated("the API token is invalid, expired or revoked")
-            needs_touch = token.last_used_at is None or _stale(token.last_used_at)
-            principal = principal_for(user, frozenset(token.scopes), token.id)
-            result: tuple[Principal, str | None, str] = (principal, None, "token")
-        elif cookie is not None and (found := web_sessions.resolve_session(session, cookie)) is not None:
-            row, user = found
-            needs_touch = _stale(row.last_seen_at)
-            result = (principal_for(user), row.csrf_token, "session")
-        else:
-            return ANONYMOUS, None, "none"
-    if needs_touch:
-        _touch(db, bearer, cookie)
-    return result
+        generation = auth_generation.read(session.connection())
+        if shared is not None:
+            _share_unit_tree(shared, db.identity, generation)
+        entry = PRINCIPALS.get(key, generation, utcnow())
+        if entry is None:
+            entry = _look_up(session, bearer, cookie, generation)
+            if entry is None:
+                return ANONYMOUS, None, "none"
+            PRINCIPALS.put(key, entry)
+    if entry.last_activity is None or _stale(entry.last_activity):
+        _touch(db, bearer, cookie, key)
+    return entry.fresh_principal(), entry.csrf, entry.method
+
+
+def _share_unit_tree(session: Session, database: str, generation: str | None) -> None:
+    """Give a read transaction the unit tree read under the same generation, or read it and keep it.
+
+    Only the request's own read transaction gets it: the generation was read inside it, so the tree cannot be
+    older than what the transaction sees. A write transaction starts later and reads the tree itself.
+    """
+    paths = UNIT_TREE.get(database, generation)
+    if paths is not None:
+        session.info[permissions.UNITS_KEY] = paths  # the per-session cache permissions reads first
+    else:
+        UNIT_TREE.put(database, generation, permissions.unit_paths(session))
+
+
+def _look_up(session: Session, bearer: str | None, cookie: str | None, generation: str | None) -> Resolved | None:
+    """Build the caller's Principal from the database; None for a cookie that names no live session."""
+    if bearer is not None:
+        token = tokens.resolve(session, bearer)
+        user = session.get(tokens.User, token.user_id) if token else None
+        if token is None or user is None or not user.is_active:
+            raise NotAuthenticated("the API token is invalid, expired or revoked")
+        principal = principal_for(user, frozenset(token.scopes), token.id)
+        return Resolved(principal, None, "token", generation, token.expires_at, token.last_used_at)
+    found = web_sessions.resolve_session(session, cookie or "")
+    if found is None:
+        return None
+    row, user = found
+    idle_limit = row.last_seen_at + dt.timedelta(minutes=get_settings().session_idle_minutes)
+    valid_until = min(row.expires_at, idle_limit)
+    return Resolved(principal_for(user), row.csrf_token, "session", generation, valid_until, row.last_seen_at)
 
 
 def _stale(moment: Any) -> bool:
     return bool((utcnow() - moment).total_seconds() > 60)
 
 
-def _touch(db: Database, bearer: str | None, cookie: str | None) -> None:
+def _touch(db: Database, bearer: str | None, cookie: str | None, key: str) -> None:
     """Record activity if the database is free right now; a busy writer must not delay a read."""
     try:
         with unit_of_work(db, actor=Actor("system", None, "session"), lock_timeout=0.0) as session:
@@ -91,23 +127,42 @@ def _touch(db: Database, bearer: str | None, cookie: str | None) -> None:
             elif cookie is not None and (found := web_sessions.resolve_session(session, cookie)):
                 web_sessions.touch(session, found[0])
     except WriteLockTimeout:
-        pass
+        return
+    PRINCIPALS.touched(key, utcnow())
 
 
 def read_session(request: Request) -> Iterator[Session | None]:
     """Open the read transaction of a GET/HEAD/OPTIONS request, shared by authentication and the route.
 
-    One transaction instead of two per read. Writes get None: they authenticate before taking the writer lock,
-    so a refused caller never holds it.
+    One transaction instead of two per read, and the caller is authenticated in the same worker-thread hop that
+    opens it. Writes get None: they authenticate before taking the writer lock, so a refused caller never holds it.
     """
     if request.method not in SAFE_METHODS:
         yield None
         return
     with unit_of_work(get_db(request), request_id=request.state.request_id, readonly=True) as session:
+        if not hasattr(request.state, "principal"):
+            _remember(request, *_resolve(get_db(request), _bearer(request), session_cookie(request), session))
         yield session
 
 
 SharedRead = Annotated[Session | None, Depends(read_session, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization")
+    if auth is None:
+        return None
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() != "bearer" or not value:
+        raise NotAuthenticated("use 'Authorization: Bearer <token>'")
+    return value
+
+
+def _remember(request: Request, principal: Principal, csrf: str | None, method: str) -> None:
+    request.state.principal = principal
+    request.state.auth_method = method
+    request.state.csrf_token = csrf
 
 
 async def current_principal(request: Request, shared: SharedRead) -> Principal:
@@ -115,21 +170,13 @@ async def current_principal(request: Request, shared: SharedRead) -> Principal:
     if hasattr(request.state, "principal"):
         principal: Principal = request.state.principal
         return principal
-    auth = request.headers.get("authorization")
-    bearer = None
-    if auth is not None:
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() != "bearer" or not value:
-            raise NotAuthenticated("use 'Authorization: Bearer <token>'")
-        bearer = value
+    bearer = _bearer(request)
     principal, csrf, method = await run_in_threadpool(
         _resolve, get_db(request), bearer, session_cookie(request), shared
     )
     if method == "session" and request.method not in SAFE_METHODS:
         await _check_csrf(request, csrf or "")
-    request.state.principal = principal
-    request.state.auth_method = method
-    request.state.csrf_token = csrf
+    _remember(request, principal, csrf, method)
     return principal
 
 
@@ -203,15 +250,20 @@ def _open(request: Request, principal: Principal) -> Iterator[Session]:
         yield session
 
 
-def db_session(
+async def db_session(
     request: Request, shared: SharedRead, principal: Principal = Depends(current_principal)
-) -> Iterator[Session]:
-    """Open the request's transaction as the caller; committed before the response is sent, rolled back on error."""
+) -> AsyncIterator[Session]:
+    """Open the request's transaction as the caller; committed before the response is sent, rolled back on error.
+
+    Asynchronous so that a read, whose transaction is already open, costs no worker-thread hops here; a write
+    opens and commits its own in a worker thread (it may wait for the writer lock).
+    """
     if shared is not None:
         shared.info["actor"] = actor_of(principal, request)
         yield shared
         return
-    yield from _open(request, principal)
+    async with contextmanager_in_threadpool(contextmanager(_open)(request, principal)) as session:
+        yield session
 
 
 def public_db_session(request: Request) -> Iterator[Session]:

@@ -5,12 +5,14 @@ router here learns the leading static path segments of its routes; a request who
 is answered "no match" at once, which is exactly what the full check would have answered (a route's static
 text is matched literally). Order, 405s, trailing-slash redirects, mounts and 404s are unchanged: routers
 that may match are still asked in their original order, and any route whose path begins with a parameter
-(or has no path) makes its router always asked.
+(or has no path) makes its router always asked. The router that matched is then not scanned a second time to
+dispatch the request (see IndexedIncludedRouter._match).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import _IncludedRouter
@@ -19,6 +21,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 DEPTH = 3  # segments worth indexing: /api/v1/<domain>
+_MATCH_KEY = "tandem.router_match"
 _ANY: tuple[str, ...] = ()  # a route that may match any path
 
 
@@ -68,6 +71,17 @@ class IndexedIncludedRouter(_IncludedRouter):
         if not self.may_match(scope):
             return Match.NONE, {}
         return super().matches(scope)
+
+    def _match(self, scope: Scope) -> Any:
+        """Scan this router's routes once per request: the app asks whether it matches, then dispatches into it,
+        and FastAPI scans for both. The answer is kept in the scope, keyed by what a match depends on."""
+        key = (id(self), scope.get("type"), scope.get("method"), scope.get("path"), scope.get("root_path"))
+        kept = scope.get(_MATCH_KEY)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        found = super()._match(scope)
+        scope[_MATCH_KEY] = (key, found)
+        return found
 
 
 def index_routes(app: FastAPI) -> None:

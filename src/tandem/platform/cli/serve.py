@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import threading
 import time
 from typing import Any
 
 import uvicorn
+from uvicorn.importer import import_from_string
+from uvicorn.supervisors import Multiprocess
 
+from tandem.platform.api import accesslog
+from tandem.platform.api.ratelimit import PROCESSES_ENV
 from tandem.platform.audit.service import sign_checkpoint
 from tandem.platform.cli.context import cli_actor
 from tandem.platform.config import Settings
 from tandem.platform.db.uow import Database, unit_of_work
-from tandem.platform.errors import Conflict
+from tandem.platform.errors import Conflict, InvalidInput
 from tandem.platform.jobs.worker import Worker
 
 log = logging.getLogger("tandem.serve")
 CHECKPOINT_EVERY_S = 300
+MAX_PROCESSES = 64
+HEALTHCHECK_TIMEOUT_S = 60
+# How a server process spawned by the supervisor finds the application factory.
+_FACTORY_ENV = "TANDEM_SERVE_FACTORY"
 
 
 def checkpoint_tick(db: Database) -> Any:
@@ -45,19 +54,61 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def serve(app: Any, db: Database, settings: Settings, host: str, port: int, with_worker: bool = True) -> None:
-    """Serve app on host:port; on SQLite the one job worker runs in this process (single writer process)."""
+def process_app() -> Any:
+    """Build the application inside a server process spawned by `serve --workers N` (uvicorn calls this)."""
+    app = import_from_string(os.environ[_FACTORY_ENV])()
+    freeze_startup_heap()
+    return app
+
+
+def serve(
+    app: Any, db: Database, settings: Settings, host: str, port: int, with_worker: bool = True, workers: int = 1
+) -> None:
+    """Serve app on host:port with `workers` processes; the one job worker runs in this (the supervising) process.
+
+    With workers > 1, app is the import string of the application factory ("package.module:function"): each
+    server process builds its own application from the environment, as uvicorn's multi-process mode requires.
+    """
+    if not 1 <= workers <= MAX_PROCESSES:
+        raise InvalidInput.one("workers", f"must be from 1 to {MAX_PROCESSES}")
+    if workers > 1 and not isinstance(app, str):
+        raise InvalidInput.one("workers", "several server processes need the application factory's import string")
     worker = Worker(db, settings.worker_poll_seconds, tick=checkpoint_tick(db)) if with_worker else None
     thread = worker.start_thread() if worker else None
-    config = uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False)
-    server = uvicorn.Server(config)
-    freeze_startup_heap()
     try:
-        server.run()
+        if workers == 1:
+            _serve_one(app if not isinstance(app, str) else import_from_string(app)(), settings, host, port)
+        else:
+            _serve_many(app, settings, host, port, workers)
     finally:
         if worker is not None and thread is not None:
             worker.stop()
             thread.join(timeout=30)
+
+
+def _config(app: Any, settings: Settings, host: str, port: int, **extra: Any) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False,
+                          log_config=accesslog.uvicorn_log_config(settings), **extra)  # fmt: skip
+
+
+def _serve_one(app: Any, settings: Settings, host: str, port: int) -> None:
+    server = uvicorn.Server(_config(app, settings, host, port))
+    freeze_startup_heap()
+    server.run()
+
+
+def _serve_many(factory: str, settings: Settings, host: str, port: int, workers: int) -> None:
+    """Bind once, then let uvicorn's supervisor keep `workers` server processes alive on the shared socket."""
+    os.environ[_FACTORY_ENV], os.environ[PROCESSES_ENV] = factory, str(workers)
+    # A process that does not answer the supervisor's ping in time is killed and replaced; building the app takes
+    # seconds, and longer on a busy machine, so allow far more than uvicorn's 5 s before calling it hung.
+    config = _config(f"{__name__}:process_app", settings, host, port, factory=True, workers=workers,
+                     timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT_S)  # fmt: skip
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 def run_worker(db: Database, settings: Settings) -> None:

@@ -12,6 +12,12 @@ from sqlalchemy.engine import make_url
 
 from tandem.platform.db.sqlite_lock import LockingConnection, lock_for
 
+# Connections kept open per process. A request holds one for its whole transaction, and a server process runs
+# up to ~16 requests at once: with SQLAlchemy's default of 5 the rest were opened and closed per request (a
+# PostgreSQL connection costs a backend start; a closing SQLite connection waits for the writer lock).
+SQLITE_POOL = {"pool_size": 16, "max_overflow": 16}
+POSTGRES_POOL = {"pool_size": 10, "max_overflow": 15}
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine for url with Tandem's connection settings."""
@@ -20,7 +26,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return _sqlite_engine(url, parsed.database or "", **kwargs)
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **_pooled(POSTGRES_POOL, kwargs))
+
+
+def _pooled(sizes: dict[str, int], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Add the pool sizes unless the caller chose its own pool class (which may not take them)."""
+    return kwargs if "poolclass" in kwargs else {**sizes, **kwargs}
 
 
 def _connect_sqlite(path: str) -> sqlite3.Connection:
@@ -41,7 +52,7 @@ def _sqlite_engine(url: str, path: str, **kwargs: Any) -> Engine:
     # journal_mode is persistent in the file; set it once outside any transaction.
     first.execute("PRAGMA journal_mode=WAL")
     first.close()
-    engine = create_engine(url, creator=partial(_connect_sqlite, path), **kwargs)
+    engine = create_engine(url, creator=partial(_connect_sqlite, path), **_pooled(SQLITE_POOL, kwargs))
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

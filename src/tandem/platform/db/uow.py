@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tandem.platform.config import Settings, get_settings
+from tandem.platform.db import auth_generation  # noqa: F401  # its session hooks must be on for every writer
 from tandem.platform.db.engine import make_engine
 
 
@@ -32,9 +33,11 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session] = field(init=False)
+    identity: str = field(init=False)  # names the database in process-wide caches (never holds a password)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
+        self.identity = self.engine.url.render_as_string(hide_password=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,6 +73,9 @@ def unit_of_work(
 ) -> Iterator[Session]:
     """Open a connection, a transaction and a session on it; commit on success, roll back on any error.
 
+    A read transaction begins at once. A write transaction begins at its first statement, in the thread that
+    runs it: on SQLite that BEGIN IMMEDIATE takes the writer lock, which is so held only while work is done, not
+    while a request passes between the server's threads (nothing is read before it, so no snapshot goes stale).
     Code that must act only once the data is durable (exporting audit checkpoints) appends a callable to
     session.info["after_commit"].
     """
@@ -78,17 +84,22 @@ def unit_of_work(
     session = Session(bind=conn, join_transaction_mode="rollback_only", expire_on_commit=False, autoflush=True)
     session.info.update(actor=actor, request_id=request_id or uuid.uuid4().hex, readonly=readonly)
     try:
-        conn.begin()
-        if readonly and not database.is_sqlite:
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        if readonly:
+            conn.begin()
+            if not database.is_sqlite:
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
         yield session
         session.flush()
         callbacks = session.info.pop("after_commit", [])
-        if conn.in_transaction():
+        if readonly:
             conn.commit()
+        else:
+            session.commit()  # auth_generation's before_commit hook runs here
         for callback in callbacks:
             callback()
     except BaseException:
+        if not readonly:
+            session.rollback()
         if conn.in_transaction():
             conn.rollback()
         raise

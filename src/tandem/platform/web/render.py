@@ -76,6 +76,8 @@ def env() -> Environment:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates ship with the code: no stat() of every template and its parents on every page.
+            auto_reload=False,
         )
         _env.filters["json_script"] = _json_script
         _env.filters["field_label"] = field_label
