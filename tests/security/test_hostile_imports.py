@@ -79,6 +79,11 @@ def entry_points(ids: dict[str, str]) -> dict[str, Entry]:
         "incident evidence": Entry(
             f"/api/v1/incidents/incidents/{ids['incident']}/evidence", form={}, document_store=True
         ),
+        "network audit evidence": Entry(
+            f"/api/v1/monitoring/audits/{ids['audit']}/results",
+            form={"item_key": "admin-interfaces", "result": "fail", "note": "hostile evidence"},
+            document_store=True,
+        ),
         "watch csaf": Entry("/api/v1/reporting/watch/imports", {"source": "csaf"}),
         "watch rss": Entry("/api/v1/reporting/watch/imports", {"source": "rss"}),
         "watch kev": Entry("/api/v1/reporting/watch/imports", {"source": "kev"}),
@@ -110,13 +115,18 @@ def ids(live: Live) -> dict[str, str]:
         vendor = client.post("/api/v1/inventory/vendors", json={"name": "Hostile Vendor Ltd", "org_unit_id": unit})
         course = client.post("/api/v1/training/courses", json={"title": "Hostile course", "org_unit_id": unit})
         incident = client.post("/api/v1/incidents/incidents", json={"title": "Hostile", "org_unit_id": unit})
-    for made in (vendor, course, incident):
+        checklist = client.post("/api/v1/monitoring/checklists/template", params={"org_unit_id": unit})
+        audit = client.post(
+            "/api/v1/monitoring/audits", json={"checklist_id": checklist.json()["id"], "org_unit_id": unit}
+        )
+    for made in (vendor, course, incident, checklist, audit):
         assert made.status_code == 201, made.text
     return {
         "unit": unit,
         "vendor": vendor.json()["id"],
         "course": course.json()["id"],
         "incident": incident.json()["id"],
+        "audit": audit.json()["id"],
     }
 
 
@@ -168,7 +178,7 @@ def assert_refused_or_inert(
     assert audit_count(live) == before, f"{label}: a refused import left audit entries (a partial write)"
 
 
-ENTRY_NAMES = list(entry_points({"unit": "u", "vendor": "v", "course": "c", "incident": "i"}))
+ENTRY_NAMES = list(entry_points({"unit": "u", "vendor": "v", "course": "c", "incident": "i", "audit": "a"}))
 # Known failures, each written up as a request to the owning domain; strict: a fix turns these into a failure
 # that asks for the entry to be removed.
 KNOWN_BROKEN: dict[tuple[str, str], str] = {}
@@ -328,7 +338,13 @@ def _upload_routes() -> set[tuple[str, str]]:
 
 
 def test_every_import_and_upload_route_is_in_the_hostile_corpus() -> None:
-    placeholders = {"unit": "u", "vendor": "v", "course": "{course_id}", "incident": "{incident_id}"}
+    placeholders = {
+        "unit": "u",
+        "vendor": "v",
+        "course": "{course_id}",
+        "incident": "{incident_id}",
+        "audit": "{audit_id}",
+    }
     listed = {("POST", e.path) for e in entry_points(placeholders).values()}
     missing = sorted(_upload_routes() - listed)
     assert not missing, f"import/upload routes without hostile-input coverage: {missing}"
