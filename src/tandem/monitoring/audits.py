@@ -15,12 +15,12 @@ from tandem.monitoring import actions, issues
 from tandem.monitoring import issues_repository as irepo
 from tandem.monitoring.audit_models import AuditChecklist, AuditItemResult, NetworkAudit
 from tandem.monitoring.models import NetworkIssue
+from tandem.monitoring.repository import AuditRepository, ChecklistRepository
 from tandem.monitoring.schemas import AuditCreate, AuditResultIn, ChecklistCreate
 from tandem.platform.auth import service as auth
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import ListSpec, Page, PageRequest
-from tandem.platform.db.repository import Repository
 from tandem.platform.db.types import utcnow
 from tandem.platform.errors import Conflict, InvalidInput, NotFound
 
@@ -44,16 +44,6 @@ TEMPLATE = [
 CHECKLIST_SPEC = ListSpec(sort_fields=("name", "created_at"), default_sort="name", search_fields=("name",))
 AUDIT_SPEC = ListSpec(sort_fields=("due_on", "created_at", "title"), default_sort="created_at",
                       filter_fields=("status", "checklist_id"), search_fields=("title",))  # fmt: skip
-
-
-class ChecklistRepository(Repository[AuditChecklist]):
-    model = AuditChecklist
-    view_action = "monitoring.view"
-
-
-class AuditRepository(Repository[NetworkAudit]):
-    model = NetworkAudit
-    view_action = "monitoring.view"
 
 
 class _InUnit:

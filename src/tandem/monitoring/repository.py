@@ -10,6 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tandem.inventory.models import Asset
+from tandem.monitoring.audit_models import AuditChecklist, NetworkAudit
 from tandem.monitoring.models import DiscoveredHost, Scan, ScanFinding
 from tandem.platform.db.repository import Repository
 
@@ -72,3 +73,13 @@ def add_findings(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert a scan's findings in one executemany."""
     if rows:
         session.execute(cast(Table, ScanFinding.__table__).insert(), rows)
+
+
+class ChecklistRepository(Repository[AuditChecklist]):
+    model = AuditChecklist
+    view_action = "monitoring.view"
+
+
+class AuditRepository(Repository[NetworkAudit]):
+    model = NetworkAudit
+    view_action = "monitoring.view"

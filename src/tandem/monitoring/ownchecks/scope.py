@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import socket
 from dataclasses import dataclass
+
+from tandem.platform.resolver import ResolveError, resolve_addresses
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -85,17 +86,9 @@ def resolve(host: str, port: int, location: str = "target") -> list[IPAddress]:
     if literal is not None:
         return [literal]
     try:
-        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise OutOfScope(f"cannot resolve {name!r}: {exc}", location) from None
-    found: list[IPAddress] = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if address not in found:
-            found.append(address)
-    if not found:
-        raise OutOfScope(f"{name!r} has no addresses", location)
-    return found
+        return resolve_addresses(name, port)
+    except ResolveError as exc:
+        raise OutOfScope(str(exc), location) from None
 
 
 def approved_networks(scope: Scope) -> list[IPNetwork]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import httpx
 
 from tandem.platform.config import get_settings
+from tandem.platform.resolver import ResolveError, resolve_addresses
 
 from .archives import gunzip_limited
 from .errors import BlockedURL, TooLarge, UnsafeInput
@@ -131,17 +131,9 @@ def _resolve(host: str, literal: IPAddress | None, port: int, url: str) -> list[
     if literal is not None:
         return [literal]
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise BlockedURL(f"cannot resolve {host!r}: {exc}", url) from exc
-    addresses: list[IPAddress] = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if address not in addresses:
-            addresses.append(address)
-    if not addresses:
-        raise BlockedURL(f"{host!r} has no addresses", url)
-    return addresses
+        return resolve_addresses(host, port)
+    except ResolveError as exc:
+        raise BlockedURL(str(exc), url) from exc
 
 
 def _allow_listed(host: str, port: int, allow_hosts: frozenset[str] | set[str]) -> bool:
