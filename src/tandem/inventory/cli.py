@@ -1,8 +1,9 @@
-"""`tandem inventory`: list, show, import, export, impact, exposure, attest, freshness, columns."""
+"""`tandem inventory`: list, show, import, export, impact, exposure, attest, freshness, columns, services."""
 
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,33 @@ def columns(kind: str = typer.Argument(..., help=f"{KIND_HELP}")) -> None:
         Format.table,
         f"{k.plural}: upsert key is {key_description(k)}",
     )
+
+
+@app.command()
+def services(
+    ref: str = typer.Argument(..., help="asset:hostname or an asset id"),
+    spec: list[str] | None = typer.Argument(
+        None, help="Services to declare, replacing the list: '443/tcp https tls' '22/tcp ssh' '53/udp dns'"
+    ),
+    clear: bool = typer.Option(False, "--clear", help="Declare no service"),
+) -> None:
+    """Show or set the services an asset declares (port/transport, optional name, tls or plain)."""
+    with cli_uow(readonly=not (spec or clear)) as session:
+        k, obj = service.resolve_ref(session, CONSOLE, ref if ":" in ref or _is_id(ref) else f"asset:{ref}")
+        if k.entity != "asset":
+            raise InvalidInput.one("ref", f"{ref!r} is a {k.entity}; only assets declare services")
+        if spec or clear:
+            if spec and clear:
+                raise InvalidInput.one("spec", "give services or --clear, not both")
+            patch = service.validate_input(k.update, {"declared_services": [] if clear else spec}, "spec")
+            obj = service.update_record(session, CONSOLE, k, obj.id, patch)
+        declared, label = list(obj.declared_services or []), service.label_of(k, obj)
+    say(f"{label}: {'; '.join(declared) if declared else 'no declared service'}")
+
+
+def _is_id(ref: str) -> bool:
+    try:
+        uuid.UUID(ref)
+    except ValueError:
+        return False
+    return True

@@ -175,7 +175,7 @@ ASSETS = Kind(
     "owner_id",
     {
         "CIO lens": ("kind", "environment", "location", "owner_id", "os_name", "os_version", "tags"),
-        "CISO lens": ("criticality", "ip_addresses", "mac_addresses", "description"),
+        "CISO lens": ("criticality", "ip_addresses", "mac_addresses", "declared_services", "description"),
     },
 )
 SOFTWARE = Kind(

@@ -128,6 +128,8 @@ class Asset(InventoryRecord, Base):
     kind: Mapped[str] = mapped_column(String(32), default="host")
     ip_addresses: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
     mac_addresses: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
+    # Services the asset is meant to offer ("443/tcp https tls"): own checks probe them, scans compare against them.
+    declared_services: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
     os_name: Mapped[str] = mapped_column(String(200), default="")
     os_version: Mapped[str] = mapped_column(String(100), default="")
     environment: Mapped[str] = mapped_column(String(32), default="production")

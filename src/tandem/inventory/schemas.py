@@ -25,6 +25,11 @@ Currency = Annotated[str, AfterValidator(validators.check_currency)]
 Domain = Annotated[str, AfterValidator(validators.check_domain)]
 Level = Annotated[int, Field(ge=1, le=4)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+# What a person types for a service the asset offers: `443/tcp https tls`, `22 ssh`, `53/udp dns`.
+DeclaredService = Annotated[str, StringConstraints(max_length=80), AfterValidator(validators.check_service)]
+DeclaredServices = Annotated[list[DeclaredService], Field(max_length=64), AfterValidator(validators.check_services)]
+ServiceSpec = validators.ServiceSpec
+parse_service = validators.parse_service
 
 Lifecycle = Literal["plan", "build", "run", "retire"]
 TimeDisposition = Literal["tolerate", "invest", "migrate", "eliminate"]
@@ -230,6 +235,7 @@ class AssetCreate(Input):
     kind: AssetKind = "host"
     ip_addresses: list[Ip] = Field(default_factory=list, max_length=64)
     mac_addresses: list[Mac] = Field(default_factory=list, max_length=64)
+    declared_services: DeclaredServices = Field(default_factory=list)
     os_name: Short = ""
     os_version: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
     environment: Environment = "production"
@@ -245,6 +251,7 @@ class AssetRead(Output):
     kind: str
     ip_addresses: list[str]
     mac_addresses: list[str]
+    declared_services: list[str] = []
     os_name: str
     os_version: str
     environment: str

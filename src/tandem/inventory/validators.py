@@ -1,9 +1,11 @@
-"""Pure validators for identifiers the inventory accepts: CPE 2.3, purl, IP and MAC addresses, countries."""
+"""Pure validators for identifiers the inventory accepts: CPE 2.3, purl, IP and MAC addresses, countries, and the
+services an asset declares."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 
 from packageurl import PackageURL
 
@@ -80,3 +82,65 @@ def check_domain(value: str) -> str:
     if not _DOMAIN.match(value):
         raise ValueError(f"{value!r} is not a domain name")
     return value
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service an asset declares: port, transport, optional name, and TLS (None: not said)."""
+
+    port: int
+    proto: str
+    name: str = ""
+    tls: bool | None = None
+
+    def __str__(self) -> str:
+        flag = "" if self.tls is None else (" tls" if self.tls else " plain")
+        return f"{self.port}/{self.proto}{' ' + self.name if self.name else ''}{flag}"
+
+
+SERVICE_FORMAT = "PORT[/tcp|/udp|/sctp] [name] [tls|plain], e.g. 443/tcp https tls"
+_PORT_PROTO = re.compile(r"^(?P<port>\d{1,5})(?:/(?P<proto>[a-z]+))?$")
+_SERVICE_NAME = re.compile(r"^[a-z][a-z0-9._+-]{0,39}$")
+
+
+def parse_service(value: str) -> ServiceSpec:
+    """Parse a declared service as a person types it (`443/tcp https tls`, `22 ssh`, `53/udp dns`, `8443/tls`)
+    or raise ValueError saying what is wrong."""
+    tokens = value.strip().lower().split()
+    head = _PORT_PROTO.match(tokens[0]) if tokens else None
+    if head is None:
+        raise ValueError(f"{value.strip()!r} is not {SERVICE_FORMAT}")
+    port, proto, tls = int(head["port"]), head["proto"] or "tcp", None
+    if proto == "tls":  # the short form of the old service:<port>/tls tags
+        proto, tls = "tcp", True
+    if proto not in ("tcp", "udp", "sctp"):
+        raise ValueError(f"unknown transport {proto!r} in {value.strip()!r}: use tcp, udp or sctp")
+    if not 0 < port < 65536:
+        raise ValueError(f"port {port} is not between 1 and 65535")
+    name = ""
+    for word in tokens[1:]:
+        if word in ("tls", "plain") and tls is None:
+            tls = word == "tls"
+        elif _SERVICE_NAME.match(word) and not name:
+            name = word
+        else:
+            raise ValueError(f"{word!r} in {value.strip()!r} is not expected: the form is {SERVICE_FORMAT}")
+    if tls and proto != "tcp":
+        raise ValueError(f"tls applies to tcp services only ({value.strip()!r})")
+    return ServiceSpec(port, proto, name, tls)
+
+
+def check_service(value: str) -> str:
+    """Return a declared service in its canonical spelling or raise ValueError."""
+    return str(parse_service(value))
+
+
+def check_services(values: list[str]) -> list[str]:
+    """Return the declared services or raise ValueError if a port and transport is declared twice."""
+    seen: dict[tuple[int, str], int] = {}
+    for n, value in enumerate(values, 1):
+        spec = parse_service(value)
+        first = seen.setdefault((spec.port, spec.proto), n)
+        if first != n:
+            raise ValueError(f"{spec.port}/{spec.proto} is declared twice (services {first} and {n})")
+    return values

@@ -27,6 +27,12 @@ class FormField:
     widget: str  # text | select | checkbox | textarea | money | date
     options: list[tuple[str, str]]
     value: Any = ""
+    help: str = ""
+
+
+# What to type where the format is not obvious from the label.
+HELP = {"declared_services": "port/transport, optional name, tls or plain; e.g. 443/tcp https tls; 22/tcp ssh; "
+        "53/udp dns"}  # fmt: skip
 
 
 def _literal_options(annotation: Any) -> list[str] | None:
@@ -71,7 +77,9 @@ def form_fields(session: Session, principal: Principal, kind: Kind, values: dict
         elif _has(info.annotation, bool):
             out.append(FormField(name, label, "checkbox", [], value))
         elif _has(info.annotation, list):
-            out.append(FormField(name, label + " (separate with ;)", "text", [], ";".join(value or [])))
+            out.append(
+                FormField(name, label + " (separate with ;)", "text", [], ";".join(value or []), HELP.get(name, ""))
+            )
         elif name in ("description", "time_rationale", "services", "notes"):
             out.append(FormField(name, label, "textarea", [], value))
         else:

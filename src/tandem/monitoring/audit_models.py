@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, TimestampMixin
 from tandem.platform.db.types import PortableJSON, UTCDateTime, utcnow
 
-AUDIT_STATUSES = ("planned", "in_progress", "completed")
+AUDIT_STATUSES = ("planned", "in_progress", "completed", "cancelled")
 RESULTS = ("pass", "fail", "n/a")
 
 

@@ -16,7 +16,7 @@ from tandem.monitoring import issues_repository as irepo
 from tandem.monitoring.audit_models import AuditChecklist, AuditItemResult, NetworkAudit
 from tandem.monitoring.models import NetworkIssue
 from tandem.monitoring.repository import AuditRepository, ChecklistRepository
-from tandem.monitoring.schemas import AuditCreate, AuditResultIn, ChecklistCreate
+from tandem.monitoring.schemas import AuditCreate, AuditResultIn, AuditUpdate, ChecklistCreate
 from tandem.platform.auth import service as auth
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
@@ -51,7 +51,8 @@ class _InUnit:
         self.org_unit_id = org_unit_id
 
 
-def _unit(session: Session, principal: Principal, unit_id: uuid.UUID | None) -> uuid.UUID:
+def editable_unit(session: Session, principal: Principal, unit_id: uuid.UUID | None) -> uuid.UUID:
+    """Return the unit (default: the root) after checking the principal may edit monitoring records in it."""
     unit = unit_id or (auth.root_unit(session).id if auth.root_unit(session) else None)  # type: ignore[union-attr]
     if unit is None:
         raise Conflict("create the organisation first")
@@ -61,7 +62,7 @@ def _unit(session: Session, principal: Principal, unit_id: uuid.UUID | None) -> 
 
 def create_checklist(session: Session, principal: Principal, data: ChecklistCreate) -> AuditChecklist:
     """Create a reusable checklist; item keys must be unique."""
-    unit = _unit(session, principal, data.org_unit_id)
+    unit = editable_unit(session, principal, data.org_unit_id)
     keys = [i.key for i in data.items]
     if not keys:
         raise InvalidInput.one("body.items", "a checklist needs at least one item")
@@ -78,7 +79,7 @@ def create_checklist(session: Session, principal: Principal, data: ChecklistCrea
 
 def install_template(session: Session, principal: Principal, unit_id: uuid.UUID | None = None) -> AuditChecklist:
     """Create the shipped "Network security audit" checklist in the unit (or return it if it exists)."""
-    unit = _unit(session, principal, unit_id)
+    unit = editable_unit(session, principal, unit_id)
     stmt = select(AuditChecklist).where(AuditChecklist.org_unit_id == unit, AuditChecklist.name == TEMPLATE_NAME)
     found = session.scalars(stmt).first()
     if found is not None:
@@ -106,25 +107,34 @@ def get_checklist(session: Session, principal: Principal, checklist_id: uuid.UUI
     return found
 
 
-def create_audit(session: Session, principal: Principal, data: AuditCreate) -> NetworkAudit:
-    """Schedule an audit of a checklist over an org unit (optionally some of its assets), assigned to a user."""
-    checklist = get_checklist(session, principal, data.checklist_id)
-    unit = _unit(session, principal, data.org_unit_id or checklist.org_unit_id)
+def _scope_assets(session: Session, principal: Principal, asset_ids: list[uuid.UUID]) -> list[str]:
     kind = inventory.kind_of("asset")
-    for n, asset_id in enumerate(data.asset_ids):
+    for n, asset_id in enumerate(asset_ids):
         try:
             inventory.get_record(session, principal, kind, asset_id)
         except NotFound:
             raise InvalidInput.one(f"body.asset_ids.{n}", "no such asset") from None
-    assignee = None
-    if data.assignee:
-        user = auth.find_user(session, data.assignee)
-        if user is None:
-            raise InvalidInput.one("body.assignee", "no such user")
-        assignee = user.id
+    return sorted(str(a) for a in set(asset_ids))
+
+
+def _assignee(session: Session, username: str) -> uuid.UUID | None:
+    if not username:
+        return None
+    user = auth.find_user(session, username)
+    if user is None:
+        raise InvalidInput.one("body.assignee", "no such user")
+    return user.id
+
+
+def create_audit(session: Session, principal: Principal, data: AuditCreate) -> NetworkAudit:
+    """Schedule an audit of a checklist over an org unit (optionally some of its assets), assigned to a user."""
+    checklist = get_checklist(session, principal, data.checklist_id)
+    unit = editable_unit(session, principal, data.org_unit_id or checklist.org_unit_id)
+    assets = _scope_assets(session, principal, data.asset_ids)
+    assignee = _assignee(session, data.assignee)
     title = data.title or f"{checklist.name} {utcnow():%Y-%m-%d}"
     row = NetworkAudit(checklist_id=checklist.id, title=title[:200], org_unit_id=unit, assignee_id=assignee,
-                       asset_ids=sorted(str(a) for a in set(data.asset_ids)), due_on=data.due_on)  # fmt: skip
+                       asset_ids=assets, due_on=data.due_on)  # fmt: skip
     return AuditRepository(session).add(row)
 
 
@@ -141,6 +151,52 @@ def get_audit(session: Session, principal: Principal, audit_id: uuid.UUID) -> Ne
     if found is None:
         raise NotFound("audit not found")
     return found
+
+
+def _editable(session: Session, principal: Principal, audit_id: uuid.UUID) -> NetworkAudit:
+    audit = get_audit(session, principal, audit_id)
+    require(session, principal, actions.EDIT.name, audit)
+    return audit
+
+
+def update_audit(session: Session, principal: Principal, audit_id: uuid.UUID, data: AuditUpdate) -> NetworkAudit:
+    """Edit an audit's title, scope, assignee, due date or status (cancelled, or back to planned). The scope is
+    fixed once a result is recorded: its findings are keyed by it."""
+    audit = _editable(session, principal, audit_id)
+    given = data.model_fields_set
+    recorded = {r.item_key for r in audit_results(session, principal, audit.id)}
+    unit = data.org_unit_id if "org_unit_id" in given and data.org_unit_id else audit.org_unit_id
+    assets = _scope_assets(session, principal, data.asset_ids) if data.asset_ids is not None else audit.asset_ids
+    if (unit, assets) != (audit.org_unit_id, audit.asset_ids):
+        if recorded:
+            where = "body.asset_ids" if assets != audit.asset_ids else "body.org_unit_id"
+            raise InvalidInput.one(where, "the scope cannot change once results are recorded (its findings are "
+                                   "keyed by it): schedule a new audit instead")  # fmt: skip
+        audit.org_unit_id, audit.asset_ids = editable_unit(session, principal, unit), assets
+    if data.title is not None:
+        audit.title = data.title
+    if "assignee" in given:
+        audit.assignee_id = _assignee(session, data.assignee or "")
+    if "due_on" in given:
+        audit.due_on = data.due_on
+    if data.status is not None:
+        if data.status == "completed":
+            checklist = session.get(AuditChecklist, audit.checklist_id)
+            missing = [i["key"] for i in (checklist.items if checklist else []) if i["key"] not in recorded]
+            if missing:
+                raise InvalidInput.one("body.status", f"record every item first; not yet: {', '.join(missing)}")
+        audit.status = data.status
+    session.flush()
+    return audit
+
+
+def delete_audit(session: Session, principal: Principal, audit_id: uuid.UUID) -> None:
+    """Delete an audit nobody recorded a result in; one with results can only be cancelled (its evidence stays)."""
+    audit = _editable(session, principal, audit_id)
+    if audit_results(session, principal, audit.id):
+        raise Conflict("this audit has recorded results: cancel it instead, so its evidence and findings keep "
+                       "their history")  # fmt: skip
+    AuditRepository(session).delete(audit)
 
 
 def audit_results(session: Session, principal: Principal, audit_id: uuid.UUID) -> list[AuditItemResult]:
@@ -161,8 +217,9 @@ def record_result(
     file: tuple[bytes, str] | None = None,
 ) -> AuditItemResult:  # fmt: skip
     """Record (or correct) one item's result with a note and evidence; a fail raises a network finding."""
-    audit = get_audit(session, principal, audit_id)
-    require(session, principal, actions.EDIT.name, audit)
+    audit = _editable(session, principal, audit_id)
+    if audit.status == "cancelled":
+        raise Conflict("this audit is cancelled: set it back to planned to record results")
     checklist = session.get(AuditChecklist, audit.checklist_id)
     items = {i["key"]: i for i in (checklist.items if checklist else [])}
     if data.item_key not in items:

@@ -5,19 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from tandem.monitoring import audits
+from tandem.monitoring import audits, checklists
 from tandem.monitoring.schemas import (
     AuditCreate,
     AuditDetail,
     AuditRead,
     AuditResultIn,
     AuditResultRead,
+    AuditUpdate,
+    ChecklistCopy,
     ChecklistCreate,
     ChecklistRead,
+    ChecklistUpdate,
 )
 from tandem.platform.api.deps import DbSession, actor_of, get_db, requires
 from tandem.platform.api.paging import PageOut, page_out, page_request
@@ -52,6 +55,35 @@ def install_template(
     return audits.install_template(session, principal, org_unit_id)
 
 
+@router.get("/checklists/{checklist_id}", response_model=ChecklistRead)
+def get_checklist(checklist_id: uuid.UUID, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return a checklist with its items in order."""
+    return audits.get_checklist(session, principal, checklist_id)
+
+
+@router.patch("/checklists/{checklist_id}", response_model=ChecklistRead)
+def update_checklist(
+    checklist_id: uuid.UUID, body: ChecklistUpdate, session: DbSession, principal: Principal = requires(EDIT)
+) -> Any:
+    """Rename a checklist or replace its items (the whole list, in order); items with recorded results stay."""
+    return checklists.update_checklist(session, principal, checklist_id, body)
+
+
+@router.post("/checklists/{checklist_id}/copy", status_code=201, response_model=ChecklistRead)
+def copy_checklist(
+    checklist_id: uuid.UUID, body: ChecklistCopy, session: DbSession, principal: Principal = requires(EDIT)
+) -> Any:
+    """Copy a checklist (e.g. the shipped template) under a new name, to make it your own."""
+    return checklists.copy_checklist(session, principal, checklist_id, body)
+
+
+@router.delete("/checklists/{checklist_id}", status_code=204)
+def delete_checklist(checklist_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Response:
+    """Delete a checklist that no audit runs."""
+    checklists.delete_checklist(session, principal, checklist_id)
+    return Response(status_code=204)
+
+
 @router.get("/audits", response_model=PageOut[AuditRead])
 def list_audits(request: Request, session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """List network audits; filter by status or checklist_id."""
@@ -71,6 +103,21 @@ def get_audit(audit_id: uuid.UUID, session: DbSession, principal: Principal = re
     read = AuditRead.model_validate(audits.get_audit(session, principal, audit_id)).model_dump()
     results = [AuditResultRead.model_validate(r) for r in audits.audit_results(session, principal, audit_id)]
     return AuditDetail(**read, results=results)
+
+
+@router.patch("/audits/{audit_id}", response_model=AuditRead)
+def update_audit(
+    audit_id: uuid.UUID, body: AuditUpdate, session: DbSession, principal: Principal = requires(EDIT)
+) -> Any:
+    """Edit an audit: title, scope (until a result is recorded), assignee, due date, status (e.g. cancelled)."""
+    return audits.update_audit(session, principal, audit_id, body)
+
+
+@router.delete("/audits/{audit_id}", status_code=204)
+def delete_audit(audit_id: uuid.UUID, session: DbSession, principal: Principal = requires(EDIT)) -> Response:
+    """Delete an audit without recorded results (cancel one that has them)."""
+    audits.delete_audit(session, principal, audit_id)
+    return Response(status_code=204)
 
 
 @router.post("/audits/{audit_id}/results", response_model=AuditResultRead)

@@ -12,12 +12,14 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from tandem.monitoring import audits
-from tandem.monitoring.schemas import AuditCreate, AuditResultIn
+from tandem.monitoring.audit_models import AUDIT_STATUSES
+from tandem.monitoring.schemas import AuditCreate, AuditResultIn, AuditUpdate
 from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.auth.models import User
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.db.paging import PageRequest
-from tandem.platform.errors import FieldError, InvalidInput, TandemError
+from tandem.platform.errors import Conflict, FieldError, InvalidInput, TandemError
 from tandem.platform.safety.errors import UnsafeInput
 from tandem.platform.safety.uploads import read_limited
 from tandem.platform.web.forms import WebForm, discard, form_errors, text
@@ -110,3 +112,71 @@ def record(
         errors = form_errors(exc) if isinstance(exc, TandemError) else {"file": str(exc)}
         return _detail(request, session, principal, audit_id, 422, errors)
     return redirect(f"/monitoring/audits/{audit_id}", f"{data.item_key}: {data.result}")
+
+
+def _edit(request: Request, session: DbSession, principal: Principal, audit_id: uuid.UUID, status: int = 200,
+          errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    audit = audits.get_audit(session, principal, audit_id)
+    assignee = session.get(User, audit.assignee_id) if audit.assignee_id else None
+    current = {"title": audit.title, "asset_ids": " ".join(audit.asset_ids), "status": audit.status,
+               "assignee": assignee.username if assignee else "", "due_on": str(audit.due_on or "")}  # fmt: skip
+    recorded = len(audits.audit_results(session, principal, audit.id))
+    return render(request, "monitoring/audit_edit.html", status, audit=audit, values={**current, **(values or {})},
+                  statuses=AUDIT_STATUSES, recorded=recorded, errors=errors or {})  # fmt: skip
+
+
+@router.get("/monitoring/audits/{audit_id}/edit")
+def edit_page(
+    audit_id: uuid.UUID, request: Request, session: DbSession, principal: Principal = requires(EDIT)
+) -> HTMLResponse:
+    """The edit form of an audit, with cancel and delete."""
+    return _edit(request, session, principal, audit_id)
+
+
+def _update(form: WebForm) -> AuditUpdate:
+    due = text(form, "due_on", 20)
+    try:
+        return AuditUpdate.model_validate({
+            "title": text(form, "title", 201), "assignee": text(form, "assignee", 201),
+            "status": text(form, "status", 20) or None, "due_on": dt.date.fromisoformat(due) if due else None,
+            "asset_ids": [a for a in text(form, "asset_ids", 4000).replace(",", " ").split() if a]})  # fmt: skip
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    except ValueError:
+        raise InvalidInput.one("form.due_on", "must be a date") from None
+
+
+@router.post("/monitoring/audits/{audit_id}/edit")
+def edit(
+    audit_id: uuid.UUID, request: Request, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
+) -> Response:
+    """Save an audit's title, scope, assignee, due date and status."""
+    try:
+        audits.update_audit(session, principal, audit_id, _update(form))
+    except TandemError as exc:
+        discard(session)
+        values = {k: text(form, k, 4000) for k in ("title", "asset_ids", "assignee", "due_on", "status")}
+        return _edit(request, session, principal, audit_id, 422, form_errors(exc), values)
+    return redirect(f"/monitoring/audits/{audit_id}", "Audit saved")
+
+
+@router.post("/monitoring/audits/{audit_id}/delete")
+def delete(
+    audit_id: uuid.UUID, request: Request, form: WebForm, session: DbSession, principal: Principal = requires(EDIT)
+) -> Response:
+    """Cancel an audit (it keeps its results) or delete one without results; both need the confirmation box."""
+    cancel = text(form, "action", 10) == "cancel"
+    try:
+        if text(form, "confirm", 5) != "yes":
+            raise InvalidInput.one("form.confirm", f"tick the box to confirm {'cancelling' if cancel else 'deleting'}")
+        if cancel:
+            audits.update_audit(session, principal, audit_id, AuditUpdate(status="cancelled"))
+        else:
+            audits.delete_audit(session, principal, audit_id)
+    except (InvalidInput, Conflict) as exc:
+        discard(session)
+        return _edit(request, session, principal, audit_id, 422 if isinstance(exc, InvalidInput) else 409,
+                     form_errors(exc))  # fmt: skip
+    if cancel:
+        return redirect(f"/monitoring/audits/{audit_id}", "Audit cancelled")
+    return redirect("/monitoring/audits", "Audit deleted")

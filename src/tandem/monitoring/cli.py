@@ -119,7 +119,7 @@ def shadow_it(
 
 @app.command()
 def adopt(host_id: uuid.UUID, hostname: str = typer.Option("", help="Asset hostname (default: the seen name)")) -> None:
-    """Create the inventory asset for a discovered host."""
+    """Create the inventory asset for a discovered host; its network findings move to the asset."""
     with cli_uow() as session:
         host = service.adopt_host(session, CONSOLE, host_id, hostname)
         say(f"adopted {host.address} as asset {host.asset_id}")
@@ -127,7 +127,7 @@ def adopt(host_id: uuid.UUID, hostname: str = typer.Option("", help="Asset hostn
 
 @app.command()
 def dismiss(host_id: uuid.UUID, reason: str = typer.Option(..., "--reason")) -> None:
-    """Dismiss a discovered host with a reason."""
+    """Dismiss a discovered host with a reason; its open network findings close as false positives."""
     with cli_uow() as session:
         service.dismiss_host(session, CONSOLE, host_id, reason)
     say(f"dismissed {host_id}")

@@ -10,11 +10,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy.orm import Session
 
+from tandem.inventory import service as inventory
 from tandem.monitoring import audits, check_queries, issues, service
 from tandem.monitoring.schemas import AuditCreate, AuditResultIn, IssueTriageIn
 from tandem.platform.auth.principal import CONSOLE
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.db.types import utcnow
+from tandem.platform.errors import NotFound
 
 DATA = Path(__file__).parent / "demo_data"
 KNOWN = (b"10.0.0.10", b"srv-000.northwind.example")  # the demo inventory's first host
@@ -40,6 +42,7 @@ def readdress(data: bytes) -> bytes:
 def load_demo(session: Session, org: Any) -> None:
     """Import the baseline scan, then the later scan with a new port (diffed against the baseline), then this
     morning's certificate sweep of the critical assets (one server still presents an expired certificate)."""
+    declare_services(session)
     for name in ("nmap-localhost-baseline.xml", "nmap-localhost-newport.xml"):
         data = readdress((DATA / name).read_bytes())
         service.import_scan(session, CONSOLE, data, name, name.removesuffix(".xml"), "datacenter-boston",
@@ -52,6 +55,27 @@ def load_demo(session: Session, org: Any) -> None:
                             org.units["IT"].id)  # fmt: skip
     triage_demo(session)
     audit_demo(session, org.units["IT"].id)
+
+
+# What srv-000 is meant to offer: the later scan's 18081 is not among them, so it stays a new-port finding.
+SRV_000 = ["12222/tcp ssh", "18080/tcp http plain", "18443/tcp https tls", "18444/tcp https tls"]
+
+
+def declare_services(session: Session) -> None:
+    """Declare the services of the assets the demo scans: srv-000, HTTPS on critical servers, SMB on critical
+    endpoints (through inventory's service, as a person editing the asset would)."""
+    kind = inventory.kind_of("asset")
+    wanted = {asset_id: (["443/tcp https tls"] if asset_kind != "endpoint" else ["445/tcp microsoft-ds plain"])
+              for asset_id, _, asset_kind, ips, *_ in check_queries.assets_of_criticality(session, "critical", None)
+              if ips}  # fmt: skip
+    try:
+        _, srv = inventory.resolve_ref(session, CONSOLE, f"asset:{KNOWN[1].decode()}")
+        wanted[srv.id] = SRV_000
+    except NotFound:
+        pass  # an inventory without the demo's first host: only the critical assets
+    for asset_id, services in wanted.items():
+        inventory.update_record(session, CONSOLE, kind, asset_id,
+                                kind.update.model_validate({"declared_services": services}))  # fmt: skip
 
 
 def triage_demo(session: Session) -> None:

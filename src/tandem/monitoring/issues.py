@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tandem.monitoring import actions
 from tandem.monitoring import issues_repository as irepo
 from tandem.monitoring import repository as repo
-from tandem.monitoring.models import ISSUE_STATUSES, SEVERITIES, NetworkIssue, Scan, ScanFinding
+from tandem.monitoring.models import ISSUE_STATUSES, SEVERITIES, DiscoveredHost, NetworkIssue, Scan, ScanFinding
 from tandem.monitoring.schemas import IssueRead, IssueTriageIn
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
@@ -28,7 +28,8 @@ ISSUE_SPEC = ListSpec(
     filter_fields=("status", "severity", "rule", "host", "asset_id", "source"),
     search_fields=("host", "rule", "detail"),
 )
-NOT_ISSUES = frozenset({"port-closed"})  # a note that a port went away, not a condition to fix
+# Notes, not conditions to fix: a port went away; a port the asset declares came up.
+NOT_ISSUES = frozenset({"port-closed", "port-declared"})
 _STATUS_RANK = {"open": 0, "accepted": 1, "fixed": 2, "false_positive": 3}
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -105,6 +106,7 @@ def record_scan_issues(session: Session, scan: Scan, hosts: dict[str, uuid.UUID 
         if f.rule not in NOT_ISSUES:
             grouped.setdefault(issue_key(f.asset_id, f.host, f.rule, f.cves or [], f.protocol, f.port), []).append(f)
     existing = irepo.by_keys(session, scan.org_unit_id, list(grouped))
+    touched = []
     for key, found in grouped.items():
         issue = existing.get(key)
         if issue is None:
@@ -112,14 +114,33 @@ def record_scan_issues(session: Session, scan: Scan, hosts: dict[str, uuid.UUID 
             session.add(issue)
         else:
             _sighted(issue, found[0], scan, when, now)
+        touched.append(issue)
         for f in found:
             f.issue_id = issue.id
+    _keep_dismissed_closed(session, scan, touched, now)
     session.flush()
     if hosts is None:
         hosts = {str(p[0]): None for p in scan.open_ports or []}
         for found in grouped.values():
             hosts.setdefault(found[0].host, found[0].asset_id)
     return _fix_unreported(session, scan, set(grouped), hosts, when, now)
+
+
+def dismissal_reason(host: DiscoveredHost) -> str:
+    """Return the status reason of a finding on a host dismissed from the shadow-IT queue."""
+    return f"host {host.address} dismissed from the shadow-IT queue: {host.reason}"[:4000]
+
+
+def _keep_dismissed_closed(session: Session, scan: Scan, touched: list[NetworkIssue], now: dt.datetime) -> None:
+    """Close the new or reopened findings of hosts someone dismissed: the dismissal covers what they show later."""
+    loose = [i for i in touched if i.asset_id is None and effective_status(i, now) == "open"]
+    if not loose:
+        return
+    hosts = repo.discovered(session, scan.org_unit_id, sorted({i.host for i in loose}))
+    for issue in loose:
+        host = hosts.get(issue.host)
+        if host is not None and host.status == "dismissed":
+            set_status(issue, "false_positive", dismissal_reason(host), f"scan:{scan.name}", now)
 
 
 def _fix_unreported(session: Session, scan: Scan, reported: set[str], hosts: dict[str, uuid.UUID | None],

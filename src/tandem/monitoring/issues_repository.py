@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from tandem.monitoring.models import NetworkIssue, Scan, ScanFinding
@@ -89,3 +89,16 @@ def sightings(session: Session, issue_id: uuid.UUID, limit: int = 200) -> list[t
         .limit(limit)
     )
     return [(f, s) for f, s in session.execute(stmt)]
+
+
+def keyed_under(session: Session, org_unit_id: uuid.UUID, prefix: str) -> list[NetworkIssue]:
+    """Return the unit's issues whose stable key starts with the prefix (a subject such as `host:10.0.0.5|`)."""
+    stmt = select(NetworkIssue).where(
+        NetworkIssue.org_unit_id == org_unit_id, NetworkIssue.key.startswith(prefix, autoescape=True)
+    )
+    return list(session.scalars(stmt.order_by(NetworkIssue.key)))
+
+
+def move_sightings(session: Session, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
+    """Point every scan finding of one issue at another (two issues merged into one)."""
+    session.execute(update(ScanFinding).where(ScanFinding.issue_id == from_id).values(issue_id=to_id))

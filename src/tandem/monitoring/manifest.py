@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.monitoring import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.monitoring import api, audits_api, audits_web, cli, issues_web, web
+from tandem.monitoring import api, audits_api, audits_web, checklists_web, cli, issues_web, web
 from tandem.monitoring import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.monitoring import jobs as _jobs  # noqa: F401 - registers the scan import job
 from tandem.monitoring.demo import load_demo
@@ -22,7 +22,7 @@ MANIFEST = Manifest(
     api_routers=[api.router, audits_api.router, ownchecks_api.router],
     cli=cli.app,
     cli_aliases={"network": cli.app},
-    web_routers=[web.router, issues_web.router, audits_web.router, ownchecks_web.router],
+    web_routers=[web.router, issues_web.router, audits_web.router, checklists_web.router, ownchecks_web.router],
     nav=[
         NavItem("Network scans", "/monitoring/scans", "monitoring.view", SECTION),
         NavItem("Network findings", "/monitoring/findings", "monitoring.view", SECTION),

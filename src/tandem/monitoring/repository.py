@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tandem.inventory.models import Asset
-from tandem.monitoring.audit_models import AuditChecklist, NetworkAudit
+from tandem.monitoring.audit_models import AuditChecklist, AuditItemResult, NetworkAudit
 from tandem.monitoring.models import DiscoveredHost, Scan, ScanFinding
 from tandem.platform.db.repository import Repository
 
@@ -83,3 +83,31 @@ class ChecklistRepository(Repository[AuditChecklist]):
 class AuditRepository(Repository[NetworkAudit]):
     model = NetworkAudit
     view_action = "monitoring.view"
+
+
+def audits_of_checklist(session: Session, checklist_id: uuid.UUID) -> list[NetworkAudit]:
+    """Return the audits that run a checklist."""
+    stmt = select(NetworkAudit).where(NetworkAudit.checklist_id == checklist_id).order_by(NetworkAudit.created_at)
+    return list(session.scalars(stmt))
+
+
+def recorded_items(session: Session, checklist_id: uuid.UUID, keys: Sequence[str]) -> list[tuple[str, str]]:
+    """Return (item key, audit title) of the results recorded for these items in live audits of a checklist."""
+    if not keys:
+        return []
+    stmt = (
+        select(AuditItemResult.item_key, NetworkAudit.title)
+        .join(NetworkAudit, NetworkAudit.id == AuditItemResult.audit_id)
+        .where(NetworkAudit.checklist_id == checklist_id, NetworkAudit.status != "cancelled",
+               AuditItemResult.item_key.in_(list(keys)))
+        .order_by(AuditItemResult.item_key, NetworkAudit.title)
+    )  # fmt: skip
+    return [(k, t) for k, t in session.execute(stmt)]
+
+
+def asset_services(session: Session, asset_ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, Any, Any]]:
+    """Return (id, declared_services, tags) of the assets."""
+    if not asset_ids:
+        return []
+    stmt = select(Asset.id, Asset.declared_services, Asset.tags).where(Asset.id.in_(list(asset_ids)))
+    return [(i, s, t) for i, s, t in session.execute(stmt)]

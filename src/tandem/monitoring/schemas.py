@@ -171,6 +171,33 @@ class AuditCreate(BaseModel):
     due_on: dt.date | None = None
 
 
+class AuditUpdate(BaseModel):
+    """A partial edit of an audit: fields left out stay; an empty assignee or a null due date clears it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    org_unit_id: uuid.UUID | None = None
+    asset_ids: list[uuid.UUID] | None = None
+    assignee: Annotated[str, StringConstraints(max_length=200)] | None = None
+    due_on: dt.date | None = None
+    status: Literal["planned", "in_progress", "completed", "cancelled"] | None = None
+
+
+class ChecklistUpdate(BaseModel):
+    """A partial edit of a checklist; items, when given, are the whole new list in order (keys stay stable)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    description: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    items: list[ChecklistItem] | None = None
+
+
+class ChecklistCopy(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    org_unit_id: uuid.UUID | None = None
+
+
 class AuditResultIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     item_key: Annotated[str, StringConstraints(min_length=1, max_length=100)]

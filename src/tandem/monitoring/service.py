@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.inventory import service as inventory
-from tandem.inventory.schemas import AssetCreate
-from tandem.monitoring import actions, issues, scanners
+from tandem.inventory.schemas import AssetCreate, parse_service
+from tandem.monitoring import actions, host_issues, issues, scanners
 from tandem.monitoring import repository as repo
 from tandem.monitoring.models import DiscoveredHost, Scan, ScanFinding
+from tandem.monitoring.ownchecks.targets import tag_services
 from tandem.platform.auth.models import OrgUnit
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
@@ -167,7 +168,8 @@ def store_scan(
             host_assets[host.address] = asset_id
             _verify_asset(session, asset_id, name)
     _record_unknown(session, scan, unknown, now)
-    rows = parsed.findings + _diff(repo.previous_scan(session, unit_id, scan.target, now), parsed.ports)
+    diff = _diff(repo.previous_scan(session, unit_id, scan.target, now), parsed.ports)
+    rows = parsed.findings + _expected(session, diff, host_assets)
     rows += [{"rule": "unknown-host", "severity": "medium", "host": h.address, "protocol": None, "port": None,
               "cves": [], "qod": None, "detail": f"host {h.address} ({', '.join(h.hostnames) or 'no name'}) "
               "is not in the inventory"} for h in unknown]  # fmt: skip
@@ -181,6 +183,36 @@ def store_scan(
     seen = {h.address: host_assets.get(h.address) for h in parsed.hosts}
     issues.record_scan_issues(session, scan, seen)
     return scan
+
+
+def declared_ports(services: list[str] | None, tags: list[str] | None) -> set[tuple[str, int]]:
+    """Return the (transport, port) an asset declares: its declared services field, else its old service tags."""
+    found: set[tuple[str, int]] = set()
+    for value in services or []:
+        try:
+            spec = parse_service(str(value))
+        except ValueError:
+            continue
+        found.add((spec.proto, spec.port))
+    if not found:
+        found = {("tcp", port) for port, _ in tag_services(str(t) for t in tags or [])}
+    return found
+
+
+def _expected(session: Session, diff: list[dict[str, Any]], host_assets: dict[str, uuid.UUID]
+              ) -> list[dict[str, Any]]:  # fmt: skip
+    """Turn a new open port the asset declares into a note (port-declared): it is the service coming up as
+    planned, not a finding; every other diff row stays."""
+    wanted = {r["host"] for r in diff if r["rule"] == "port-new" and r["host"] in host_assets}
+    if not wanted:
+        return diff
+    declared = {a: declared_ports(s, t) for a, s, t in repo.asset_services(session, {host_assets[h] for h in wanted})}
+    for r in diff:
+        asset = host_assets.get(r["host"])
+        if r["rule"] == "port-new" and asset is not None and (str(r["protocol"]), r["port"]) in declared.get(asset, ()):
+            r["rule"], r["severity"] = "port-declared", "info"
+            r["detail"] = r["detail"].replace("new open port", "declared service now open:", 1)
+    return diff
 
 
 def _verify_asset(session: Session, asset_id: uuid.UUID, scan_name: str) -> None:
@@ -296,7 +328,8 @@ def _host(session: Session, principal: Principal, host_id: uuid.UUID) -> Discove
 def adopt_host(
     session: Session, principal: Principal, host_id: uuid.UUID, hostname: str = "", unit_id: uuid.UUID | None = None
 ) -> DiscoveredHost:
-    """Create the inventory asset for a discovered host (through inventory's service) and mark it adopted."""
+    """Create the inventory asset for a discovered host (through inventory's service) and mark it adopted; its
+    network findings move to the asset with their triage and history, so the next scan continues them."""
     host = _host(session, principal, host_id)
     name = hostname or (
         host.hostnames[0] if host.hostnames else "host-" + host.address.replace(".", "-").replace(":", "-")
@@ -309,14 +342,16 @@ def adopt_host(
     asset = inventory.create_record(session, principal, inventory.kind_of("asset"), data)
     host.status, host.asset_id, host.decided_by = "adopted", asset.id, principal.username
     session.flush()
+    host_issues.adopt_issues(session, host, asset.id, principal.username, utcnow())
     return host
 
 
 def dismiss_host(session: Session, principal: Principal, host_id: uuid.UUID, reason: str) -> DiscoveredHost:
-    """Dismiss a discovered host (guest device, scanner artefact …) with a reason."""
+    """Dismiss a discovered host (guest device, scanner artefact …) with a reason; its findings close with it."""
     if not reason.strip():
         raise InvalidInput.one("body.reason", "say why the host is dismissed")
     host = _host(session, principal, host_id)
     host.status, host.reason, host.decided_by = "dismissed", reason.strip()[:4000], principal.username
     session.flush()
+    host_issues.dismiss_issues(session, host, principal.username, utcnow())
     return host

@@ -84,10 +84,10 @@ def decide(host_id: uuid.UUID, request: Request, form: WebForm, session: DbSessi
     try:
         if text(form, "decision", 10) == "adopt":
             service.adopt_host(session, principal, host_id, text(form, "hostname", 255))
-            flash = "Host adopted into the inventory"
+            flash = "Host adopted into the inventory; its network findings moved to the asset"
         else:
             service.dismiss_host(session, principal, host_id, text(form, "reason", 4000))
-            flash = "Host dismissed"
+            flash = "Host dismissed; its open network findings are closed"
     except TandemError as exc:
         discard(session)
         return redirect("/monitoring/shadow-it", "; ".join(form_errors(exc).values())[:200])

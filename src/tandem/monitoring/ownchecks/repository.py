@@ -18,8 +18,11 @@ EDIT = "monitoring.edit"
 
 
 def service_assets(session: Session, principal: Principal, unit_ids: list[uuid.UUID] | None = None) -> Iterator[Any]:
-    """Yield (id, hostname, ip_addresses, tags) of assets the principal may check, in a stable order."""
-    columns = select(Asset.id, Asset.hostname, Asset.ip_addresses, Asset.tags).order_by(Asset.hostname, Asset.id)
+    """Yield (id, hostname, ip_addresses, declared_services, tags) of assets the principal may check, in a stable
+    order."""
+    columns = select(Asset.id, Asset.hostname, Asset.ip_addresses, Asset.declared_services, Asset.tags).order_by(
+        Asset.hostname, Asset.id
+    )
     stmt = cast(Select[Any], columns)
     if unit_ids is not None:
         stmt = stmt.where(Asset.org_unit_id.in_(unit_ids))

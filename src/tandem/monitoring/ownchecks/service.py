@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tandem.inventory.schemas import parse_service
 from tandem.monitoring import actions
 from tandem.monitoring import service as monitoring
 from tandem.monitoring.models import Scan
@@ -17,7 +18,7 @@ from tandem.monitoring.ownchecks import repository as repo
 from tandem.monitoring.ownchecks.runner import CheckOptions, Outcome
 from tandem.monitoring.ownchecks.scope import OutOfScope, Scope, admit, freeze, parse_scope
 from tandem.monitoring.ownchecks.settings import get_owncheck_settings
-from tandem.monitoring.ownchecks.targets import SERVICE_TAG, Target, declared_services, parse_target
+from tandem.monitoring.ownchecks.targets import SERVICE_TAG, Target, asset_targets, parse_target
 from tandem.platform.auth.models import OrgUnit
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
@@ -65,12 +66,26 @@ def _explicit(scope: Scope, specs: Sequence[str]) -> list[Target]:
     return list(found.values())
 
 
+def _services(raw: Sequence[Any] | None) -> list[tuple[int, str, str, bool | None]]:
+    """Return the declared services as tuples; a value the inventory would no longer accept is skipped."""
+    out = []
+    for value in raw or []:
+        try:
+            spec = parse_service(str(value))
+        except ValueError:
+            continue
+        out.append((spec.port, spec.proto, spec.name, spec.tls))
+    return out
+
+
 def inventory_targets(session: Session, principal: Principal) -> list[Target]:
-    """Return every service the assets the principal may check declare (tags `service:<port>[/tls|/tcp]`)."""
+    """Return every service the assets the principal may check declare: the declared services field, or for
+    records from before it, tags `service:<port>[/tls|/tcp]`."""
     targets: list[Target] = []
-    for asset_id, hostname, ips, tags in repo.service_assets(session, principal):
-        if any(str(t).startswith(SERVICE_TAG) for t in tags or []):
-            targets += declared_services(str(asset_id), hostname, list(ips or []), [str(t) for t in tags])
+    for asset_id, hostname, ips, services, tags in repo.service_assets(session, principal):
+        tags = [str(t) for t in tags or []]
+        if services or any(t.startswith(SERVICE_TAG) for t in tags):
+            targets += asset_targets(str(asset_id), hostname, list(ips or []), _services(services), tags)
     return targets
 
 
@@ -82,8 +97,8 @@ def plan_targets(session: Session, principal: Principal, specs: Sequence[str]) -
                                "the approved networks or hosts")  # fmt: skip
     targets = _explicit(scope, specs) if specs else inventory_targets(session, principal)
     if not targets:
-        raise InvalidInput.one("body.targets", f"no target given and no asset you may check declares a service "
-                               f"(tag {SERVICE_TAG}<port>[/tls|/tcp])")  # fmt: skip
+        raise InvalidInput.one("body.targets", "no target given and no asset you may check declares a service "
+                               "(its declared services field, e.g. 443/tcp https tls)")  # fmt: skip
     if len(targets) > MAX_TARGETS:
         raise InvalidInput.one("body.targets", f"{len(targets)} targets; at most {MAX_TARGETS} per run")
     return targets
