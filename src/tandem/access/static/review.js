@@ -19,11 +19,13 @@
   }
   document.addEventListener("keydown", function (e) {
     if (e.target.tagName === "TEXTAREA" || e.target.tagName === "SELECT" || e.ctrlKey || e.metaKey || e.altKey) { return; }
-    var keys = { j: function () { focus(at + 1); }, k: function () { focus(at - 1); },
-      x: function () { var b = rows[at].querySelector("input[type=checkbox]"); b.checked = !b.checked; },
-      a: function () { decide("keep"); }, r: function () { decide("revoke"); }, d: function () { decide("reduce"); },
-      "/": function () { document.getElementById("comment").focus(); } };
-    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+    // A Map, not an object literal: a key name can never reach Object.prototype members.
+    var keys = new Map([["j", function () { focus(at + 1); }], ["k", function () { focus(at - 1); }],
+      ["x", function () { var b = rows[at].querySelector("input[type=checkbox]"); b.checked = !b.checked; }],
+      ["a", function () { decide("keep"); }], ["r", function () { decide("revoke"); }], ["d", function () { decide("reduce"); }],
+      ["/", function () { document.getElementById("comment").focus(); }]]);
+    var action = keys.get(e.key);
+    if (action) { e.preventDefault(); action(); }
   });
   var all = document.getElementById("select-all");
   if (all) { all.addEventListener("change", function () { rows.forEach(function (r) { r.querySelector("input[type=checkbox]").checked = all.checked; }); }); }
