@@ -209,7 +209,7 @@ def test_migration_moves_findings_and_triage_both_ways(backend: str, tmp_path: P
         new_layout = _snapshot(database, old_table=False)
         statuses = {(s[0], s[2]) for s in new_layout}
         assert {(a.id, "false_positive"), (chrome.id, "accepted"), (b.id, "open"), (c.id, "fixed")} <= statuses
-        migrate.downgrade(database.engine, "vulnerabilities@-1")
+        migrate.downgrade(database.engine, "0001_vulnerabilities")
         assert _snapshot(database, old_table=True) == new_layout
         migrate.upgrade(database.engine)
         assert _snapshot(database, old_table=False) == new_layout

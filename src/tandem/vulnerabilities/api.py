@@ -15,8 +15,18 @@ from tandem.platform.config import get_settings
 from tandem.platform.db.uow import unit_of_work
 from tandem.platform.errors import InvalidInput
 from tandem.platform.safety.uploads import safe_filename
-from tandem.vulnerabilities import cves, service
-from tandem.vulnerabilities.schemas import AdvisoryRead, CveRead, FeedStatus, FindingRead, FindingStatusIn, JobQueued
+from tandem.vulnerabilities import cves, service, sync
+from tandem.vulnerabilities.schemas import (
+    AdvisoryRead,
+    CveRead,
+    FeedStatus,
+    FindingRead,
+    FindingStatusIn,
+    JobQueued,
+    NvdSyncRead,
+    SyncQueued,
+    SyncRequest,
+)
 
 PREFIX = "/api/v1/vulnerabilities"
 router = APIRouter(prefix=PREFIX, tags=["vulnerabilities"])
@@ -72,7 +82,7 @@ def feed_status(session: DbSession, principal: Principal = requires(VIEW)) -> An
 @router.post("/feeds/imports", status_code=202, response_model=JobQueued)
 async def import_feed(
     request: Request,
-    kind: str = Query(..., pattern="^(nvd|kev|epss|osv)$"),
+    kind: str = Query("auto", pattern="^(nvd|kev|epss|osv|auto)$", description="auto: told from the content"),
     file_name: str = Query("feed.json", max_length=200),
     match: bool = Query(True),
     principal: Principal = requires(EDIT),
@@ -98,3 +108,16 @@ def queue_match(
     """Queue a matching pass of the inventory's software against the stored advisories."""
     job = service.queue_match(session, principal, mode)
     return JobQueued(job_id=job.id, name=job.name)
+
+
+@router.post("/sync", status_code=202, response_model=SyncQueued)
+def queue_sync(body: SyncRequest, session: DbSession, principal: Principal = requires(EDIT)) -> Any:
+    """Queue the NVD API sync (resuming an interrupted one) and the KEV / EPSS downloads; fetching must be enabled."""
+    jobs = sync.queue_sync(session, principal, body)
+    return SyncQueued(jobs=[JobQueued(job_id=j.id, name=j.name) for j in jobs])
+
+
+@router.get("/sync", response_model=NvdSyncRead)
+def sync_state(session: DbSession, principal: Principal = requires(VIEW)) -> Any:
+    """Return the NVD sync cursor (window, next startIndex, totalResults), the last completed window and last error."""
+    return sync.sync_state(session, principal)

@@ -13,9 +13,18 @@ from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import ListSpec, PageRequest
 from tandem.platform.errors import InvalidInput, NotFound, PermissionDenied
 from tandem.platform.references import Ref, register_related
-from tandem.vulnerabilities import actions
+from tandem.vulnerabilities import actions, history
 from tandem.vulnerabilities import repository as repo
-from tandem.vulnerabilities.schemas import AdvisoryRead, AffectedPage, CveRead, EpssRead, FindingRead, KevRead
+from tandem.vulnerabilities.schemas import (
+    AdvisoryRead,
+    AffectedPage,
+    CveRead,
+    EpssPoint,
+    EpssRead,
+    FindingRead,
+    KevEvent,
+    KevRead,
+)
 from tandem.vulnerabilities.service import FINDING_SPEC, get_advisory, list_findings
 
 CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,7}$")
@@ -66,6 +75,8 @@ def get_cve(session: Session, principal: Principal, raw_id: str, req: PageReques
     )  # fmt: skip
     return CveRead(
         id=cve_id, advisory=advisory, affected=affected,
+        epss_history=[EpssPoint(date=h.observed_on, **h.data) for h in history.history_of(session, cve_id, "epss")],
+        kev_history=[KevEvent(date=h.observed_on, **h.data) for h in history.history_of(session, cve_id, "kev")],
         kev=advisory.kev if advisory and advisory.kev else (KevRead.model_validate(kev) if kev else None),
         epss=advisory.epss if advisory and advisory.epss else (EpssRead.model_validate(epss) if epss else None),
     )  # fmt: skip

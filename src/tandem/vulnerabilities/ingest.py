@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from tandem.platform.db.types import utcnow
 from tandem.platform.errors import Conflict, InvalidInput
 from tandem.platform.safety.archives import gunzip_limited
 from tandem.platform.safety.urls import fetch
-from tandem.vulnerabilities import feeds
+from tandem.vulnerabilities import feeds, history
 from tandem.vulnerabilities import repository as repo
 from tandem.vulnerabilities.models import Advisory, EpssScore, FeedImport, KevEntry
 from tandem.vulnerabilities.settings import get_vulnerability_settings
@@ -26,7 +27,7 @@ _MODELS: dict[str, tuple[Any, str, tuple[str, ...]]] = {
     "nvd": (Advisory, "id", ("modified", "status")),
     "osv": (Advisory, "id", ("modified", "status")),
     "kev": (KevEntry, "cve_id", ("date_added", "due_date", "ransomware")),
-    "epss": (EpssScore, "cve_id", ("score", "percentile")),
+    "epss": (EpssScore, "cve_id", ("score", "percentile", "model_version")),
 }
 Progress = Callable[[int, int, str], None]
 
@@ -45,6 +46,33 @@ def check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise InvalidInput.one("kind", f"unknown feed kind {kind!r}; one of {', '.join(KINDS)}")
     return kind
+
+
+# Markers near the start of each feed format, checked in this order (KEV JSON also has a `vulnerabilities` list).
+_SNIFF = (
+    ("kev", (b'"catalogVersion"', b'"cveID"', b"cveID,vendorProject")),
+    ("epss", (b"#model_version", b"cve,epss,percentile")),
+    ("nvd", (b'"NVD_CVE"', b'"CVE_Items"', b'"sourceIdentifier"', b'"vulnStatus"')),
+    ("osv", (b'"schema_version"', b'"affected"')),
+)
+SNIFF_BYTES = 64 * 1024
+
+
+def detect_kind(data: bytes, name: str) -> str:
+    """Tell the feed kind of a file from its first bytes (gzip looked into), or raise a located error."""
+    head = data[:SNIFF_BYTES]
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES)
+        except zlib.error as exc:
+            raise InvalidInput.one("file", f"{name}: not a valid gzip file ({exc})") from exc
+    for kind, markers in _SNIFF:
+        if any(m in head for m in markers):
+            return kind
+    raise InvalidInput.one(
+        "kind",
+        f"{name}: cannot tell which feed this is (NVD CVE JSON 2.0, KEV JSON/CSV, EPSS CSV or OSV JSON); name the kind",
+    )
 
 
 def _criterion_json(c: feeds.CpeCriterion) -> dict[str, Any]:
@@ -141,6 +169,10 @@ def store_rows(session: Session, kind: str, rows: list[dict[str, Any]], now: dt.
     model, key, columns = _MODELS[kind]
     before = repo.fingerprints(session, model, key, columns, [r[key] for r in rows])
     changed = [{**r, "changed_at": now} for r in rows if before.get(r[key]) != tuple(r[c] for c in columns)]
+    if kind == "epss":
+        history.note_epss(session, changed, now)
+    elif kind == "kev":
+        history.note_kev(session, changed, before, now)
     repo.upsert(session, model, changed, (key,))
     return len(changed)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ from tandem.platform.db.types import utcnow
 from tandem.platform.jobs.context import JobContext
 from tandem.platform.jobs.registry import job
 from tandem.platform.jobs.service import enqueue
-from tandem.vulnerabilities import ingest, matching
+from tandem.vulnerabilities import ingest, matching, sync
+from tandem.vulnerabilities.nvd_api import NvdClient
 from tandem.vulnerabilities.service import upload_dir
 from tandem.vulnerabilities.settings import get_vulnerability_settings
 
@@ -51,4 +54,58 @@ def match_inventory_job(ctx: JobContext, session: Session | None, mode: str = "d
     with ctx.transaction() as s:
         result = matching.apply_plan(s, plan)
     ctx.progress(2, 2, "done")
+    return result
+
+
+def _waiter(ctx: JobContext) -> Any:
+    """Return a sleep that notices cancellation while it waits (NVD backoffs can last minutes)."""
+
+    def wait(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            ctx.check_cancelled()
+            time.sleep(min(left, 0.5))
+
+    return wait
+
+
+@job("vulnerabilities.sync_nvd", max_attempts=1, own_transactions=True)
+def sync_nvd_job(
+    ctx: JobContext, session: Session | None, since: str | None = None, full: bool = False, match: bool = True
+) -> dict[str, Any]:
+    """Sync NVD CVEs through the CVE API 2.0, one stored page at a time, resuming an interrupted sync."""
+    settings = get_vulnerability_settings()
+    hooks = sync.Hooks(progress=ctx.progress, check_cancelled=ctx.check_cancelled, log=ctx.log)
+    ctx.progress(0, None, "asking the NVD API")
+    return sync.run_nvd_sync(
+        ctx.transaction, lambda: NvdClient(settings, sleep=_waiter(ctx), log=ctx.log), ctx.actor.label,
+        since=dt.date.fromisoformat(since) if since else None, full=full, match=match, hooks=hooks,
+    )  # fmt: skip
+
+
+@job("vulnerabilities.fetch_feed", max_attempts=1, own_transactions=True)
+def fetch_feed_job(ctx: JobContext, session: Session | None, kind: str, match: bool = True) -> dict[str, Any]:
+    """Download KEV or EPSS through the outbound guard, store it in batches and queue a delta match if it changed."""
+    ctx.progress(0, None, f"downloading {kind}")
+    data, name = ingest.fetch_feed(kind)
+    parsed = ingest.parse_feed(kind, data, name)
+    rows, size, changed, now = parsed.rows, get_vulnerability_settings().batch_rows, 0, utcnow()
+    for start in range(0, len(rows), size):
+        ctx.check_cancelled()
+        with ctx.transaction() as s:
+            changed += ingest.store_rows(s, kind, rows[start : start + size], now)
+        ctx.progress(min(start + size, len(rows)), len(rows), f"stored {kind} rows")
+    with ctx.transaction() as s:
+        ingest.record_import(s, parsed, name, changed, ctx.actor.label)
+        queued = sync.queue_match_once(s) if match and changed else None
+    ctx.log(f"{len(rows)} {kind} records, {changed} new or changed")
+    return {"kind": kind, "records": len(rows), "changed": changed, "match_job": str(queued.id) if queued else None}
+
+
+@job("vulnerabilities.scheduled_sync", every=dt.timedelta(hours=1), view_action="vulnerabilities.view")
+def scheduled_sync_job(ctx: JobContext, session: Session) -> dict[str, Any]:
+    """Queue a sync of NVD, KEV and EPSS when fetching is on and the last sync is `sync_every_hours` old (or was
+    interrupted: the sync resumes at its cursor)."""
+    result = sync.queue_due(session, utcnow())
+    ctx.log(f"{len(result['queued'])} feed syncs queued: {result['why']}")
     return result

@@ -9,7 +9,8 @@ from tandem.vulnerabilities import actions as _actions  # noqa: F401 - registers
 from tandem.vulnerabilities import api, cli, web
 from tandem.vulnerabilities import checks as _checks  # noqa: F401 - registers the control checks
 from tandem.vulnerabilities import cves as _cves  # noqa: F401 - registers findings shown on inventory records
-from tandem.vulnerabilities import jobs as _jobs  # noqa: F401 - registers the import and match jobs
+from tandem.vulnerabilities import jobs as _jobs  # noqa: F401 - registers the import, sync and match jobs
+from tandem.vulnerabilities import sync_models as _sync_models  # noqa: F401 - the NVD sync table joins the metadata
 from tandem.vulnerabilities.demo import load_demo
 
 HERE = Path(__file__).parent

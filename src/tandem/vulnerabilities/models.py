@@ -16,6 +16,8 @@ from tandem.platform.db.base import Base, IdMixin, OrgScopedMixin, TimestampMixi
 from tandem.platform.db.types import PortableJSON, UTCDateTime, utcnow
 
 STATUSES = ("open", "accepted", "fixed", "false_positive")
+# 64-bit surrogate keys (plain INTEGER on SQLite so it is the rowid): a finding's id packs two of them.
+SurrogateKey = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Advisory(Base):
@@ -69,7 +71,27 @@ class EpssScore(Base):
     percentile: Mapped[float] = mapped_column(Float)
     score_date: Mapped[str] = mapped_column(String(40), default="")
     model_version: Mapped[str] = mapped_column(String(40), default="")
+    # The score of the CVE's last history point: the next snapshot adds one only when it moved far enough from it.
+    history_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class FeedHistory(Base):
+    """What a feed said about a CVE over time: EPSS points (when the score moved or the model changed) and KEV
+    additions and changes (due date, ransomware use)."""
+
+    __tablename__ = "vulnerabilities_feed_history"
+    # Written in bulk by feed imports, which are audited as one event each.
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # epss | kev
+    cve_id: Mapped[str] = mapped_column(String(40))
+    observed_on: Mapped[str] = mapped_column(String(10))  # the EPSS score date, or the day the KEV change was seen
+    data: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_vulnerabilities_feed_history_cve", "cve_id", "kind", "observed_on"),)
 
 
 class FeedImport(IdMixin, Base):
@@ -99,10 +121,6 @@ class MatchRun(IdMixin, Base):
     found: Mapped[int] = mapped_column(Integer, default=0)
     new: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[int] = mapped_column(Integer, default=0)
-
-
-# 64-bit surrogate keys (plain INTEGER on SQLite so it is the rowid): a finding's id packs two of them.
-SurrogateKey = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class SoftwareVersion(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -100,14 +100,37 @@ class AffectedPage(BaseModel):
     asset_labels: dict[str, str]
 
 
+class EpssPoint(BaseModel):
+    """A kept EPSS history point (kept when the score moved enough or the model changed)."""
+
+    date: str
+    score: float
+    percentile: float
+    model_version: str
+
+
+class KevEvent(BaseModel):
+    """A CVE entering KEV, or its KEV terms changing (`was` holds the terms before)."""
+
+    date: str
+    event: str
+    date_added: str
+    due_date: str
+    ransomware: bool
+    was: dict[str, Any] | None = None
+
+
 class CveRead(BaseModel):
-    """A CVE: its advisory (when stored), KEV entry, EPSS score, and the affected items principal may see."""
+    """A CVE: its advisory (when stored), KEV entry, EPSS score, feed history, and the affected items principal may
+    see."""
 
     id: str
     advisory: AdvisoryRead | None
     kev: KevRead | None
     epss: EpssRead | None
     affected: AffectedPage
+    epss_history: list[EpssPoint] = []
+    kev_history: list[KevEvent] = []
 
 
 class FeedImportRead(BaseModel):
@@ -146,3 +169,50 @@ class FeedStatus(BaseModel):
 class JobQueued(BaseModel):
     job_id: uuid.UUID
     name: str
+
+
+SyncSource = Literal["nvd", "kev", "epss"]
+
+
+class SyncRequest(BaseModel):
+    """What to sync: NVD through its API, KEV and EPSS through their download URLs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    only: list[SyncSource] = ["nvd", "kev", "epss"]
+    since: dt.date | None = None
+    full: bool = False
+    match: bool = True
+
+
+class SyncQueued(BaseModel):
+    jobs: list[JobQueued]
+
+
+class NvdSyncRead(BaseModel):
+    """The NVD sync cursor and what the last completed sync covered (the API key is only said to be set)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    in_progress: bool = False
+    mode: str = ""
+    span_start: dt.datetime | None = None
+    span_end: dt.datetime | None = None
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+    next_index: int = 0
+    total_results: int | None = None
+    run_started_at: dt.datetime | None = None
+    run_pages: int = 0
+    run_records: int = 0
+    run_changed: int = 0
+    last_span_start: dt.datetime | None = None
+    synced_to: dt.datetime | None = None
+    last_finished_at: dt.datetime | None = None
+    last_records: int = 0
+    last_changed: int = 0
+    last_error: str = ""
+    last_error_at: dt.datetime | None = None
+    fetch_enabled: bool = False
+    api_key_set: bool = False
+    api_url: str = ""

@@ -122,11 +122,12 @@ def upload_dir() -> Path:
 def queue_feed_import(
     session: Session, principal: Principal, kind: str, data: bytes, file_name: str, match: bool = True
 ) -> Job:
-    """Store an uploaded feed file and queue its import (which queues a delta match when rows changed)."""
+    """Store an uploaded feed file and queue its import (which queues a delta match when rows changed); kind `auto`
+    tells the kind from the file's content."""
     require(session, principal, actions.EDIT.name)
-    ingest.check_kind(kind)
     if not data:
         raise InvalidInput.one("body", "the feed file is empty")
+    kind = ingest.detect_kind(data, file_name) if kind == "auto" else ingest.check_kind(kind)
     stored = upload_dir() / f"{uuid.uuid4().hex}.feed"
     stored.write_bytes(data)
     stored.chmod(0o600)

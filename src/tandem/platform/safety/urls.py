@@ -33,6 +33,9 @@ _BAD_URL_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
 # WHATWG treats a host whose last label is numeric as IPv4, and inet_aton accepts octal, hex and
 # short forms (0177.0.0.1, 0x7f000001, 2130706433, 127.1); only canonical dotted quads are allowed.
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
+# RFC 9110 token characters for names; no control characters (CR/LF header injection) in values.
+_BAD_HEADER = re.compile(r"[^!#$%&'*+.^_`|~0-9A-Za-z-]|^$")
+_BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -200,9 +203,22 @@ def check_url(
     return ResolvedURL(url, scheme, host, port, str(addresses[0]), target, allowed)
 
 
+@dataclass(frozen=True)
+class FetchedResponse:
+    """What `get` returns: the final URL, its status, its headers and its (capped) body."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
 @contextmanager
-def _request(client: httpx.Client, target: ResolvedURL) -> Iterator[httpx.Response]:
-    headers = {"Host": target.host_header, "Accept-Encoding": "identity"}
+def _request(
+    client: httpx.Client, target: ResolvedURL, extra: dict[str, str] | None = None
+) -> Iterator[httpx.Response]:
+    # The caller's headers cannot replace Host or ask for an encoding we would not cap.
+    headers = {**(extra or {}), "Host": target.host_header, "Accept-Encoding": "identity"}
     # Connect to the IP we checked; SNI and certificate checks still use the original name.
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     with client.stream("GET", target.connect_url, headers=headers, extensions=extensions) as response:
@@ -253,5 +269,42 @@ def fetch(
                 if response.status_code not in _REDIRECTS or not location:
                     response.raise_for_status()
                     return _read_body(response, current, max_bytes, deadline)
+            current = urljoin(current, location)
+    raise BlockedURL(f"more than {max_redirects} redirects", url)
+
+
+def _origin(target: ResolvedURL) -> tuple[str, str, int]:
+    return target.scheme, target.host, target.port
+
+
+def get(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    allow_hosts: frozenset[str] | set[str] = frozenset(),
+    max_bytes: int,
+    timeout: float = 10.0,
+    max_redirects: int = MAX_REDIRECTS,
+) -> FetchedResponse:
+    """GET a URL through the guard with request headers and return status, headers and body for any status.
+
+    Every redirect is re-checked; the caller's headers (API keys) go to the first origin only and are dropped
+    when a redirect leads elsewhere. Error bodies are capped like any other.
+    """
+    for name, value in (headers or {}).items():
+        if _BAD_HEADER.search(name) or _BAD_HEADER_VALUE.search(value):
+            raise BlockedURL(f"request header {name!r} contains characters that are not allowed", url)
+    deadline = time.monotonic() + timeout
+    current, first = url, None
+    with httpx.Client(trust_env=False, follow_redirects=False, timeout=timeout) as client:
+        for _ in range(max_redirects + 1):
+            target = check_url(current, allow_hosts)
+            first = first or _origin(target)
+            extra = headers if _origin(target) == first else None
+            with _request(client, target, extra) as response:
+                location = response.headers.get("location")
+                if response.status_code not in _REDIRECTS or not location:
+                    body = _read_body(response, current, max_bytes, deadline)
+                    return FetchedResponse(current, response.status_code, response.headers, body)
             current = urljoin(current, location)
     raise BlockedURL(f"more than {max_redirects} redirects", url)
