@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
+import inspect
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Annotated, Any
@@ -23,7 +25,7 @@ from tandem.platform.config import get_settings
 from tandem.platform.db import auth_generation
 from tandem.platform.db.sqlite_lock import WriteLockTimeout
 from tandem.platform.db.types import utcnow
-from tandem.platform.db.uow import Actor, Database, unit_of_work
+from tandem.platform.db.uow import Actor, Database, commit_now, unit_of_work
 from tandem.platform.errors import NotAuthenticated, PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -255,15 +257,48 @@ async def db_session(
 ) -> AsyncIterator[Session]:
     """Open the request's transaction as the caller; committed before the response is sent, rolled back on error.
 
-    Asynchronous so that a read, whose transaction is already open, costs no worker-thread hops here; a write
-    opens and commits its own in a worker thread (it may wait for the writer lock).
+    Asynchronous so that a read, whose transaction is already open, costs no worker-thread hops here. A write
+    opens its own in a worker thread and commits it as the route returns, in the route's thread (see
+    _commit_on_return); only if that did not happen does it commit here.
     """
     if shared is not None:
         shared.info["actor"] = actor_of(principal, request)
         yield shared
         return
+    _commit_on_return(request)
     async with contextmanager_in_threadpool(contextmanager(_open)(request, principal)) as session:
         yield session
+
+
+_COMMITS_ON_RETURN = "tandem_commits_on_return"
+
+
+def _commit_on_return(request: Request) -> None:
+    """Make the request's route commit its unit of work as soon as it returns, in the worker thread it ran in.
+
+    A write holds SQLite's writer lock (or PostgreSQL's lock on the audit-chain head) until it commits. Committed
+    by this dependency's exit, it would first pass back to the event loop, through FastAPI's response checks
+    (another worker thread) and out to a third thread: under load each of those waits its turn for a core while
+    every other writer waits for the lock. The route's function is wrapped once, on its first write; a route that
+    raises is not committed, and the exit rolls back as before.
+    """
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    call = getattr(dependant, "call", None)
+    if dependant is None or call is None or getattr(call, _COMMITS_ON_RETURN, False):
+        return
+    if inspect.iscoroutinefunction(call):
+        return
+
+    @functools.wraps(call)
+    def commit_on_return(**values: Any) -> Any:
+        result = call(**values)
+        for value in values.values():
+            if isinstance(value, Session):
+                commit_now(value)
+        return result
+
+    setattr(commit_on_return, _COMMITS_ON_RETURN, True)
+    dependant.call = commit_on_return
 
 
 def public_db_session(request: Request) -> Iterator[Session]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tandem.platform.config import Settings, get_settings
@@ -83,20 +83,15 @@ def unit_of_work(
     conn = database.engine.connect().execution_options(tandem_write=not readonly, tandem_lock_timeout=lock_timeout)
     session = Session(bind=conn, join_transaction_mode="rollback_only", expire_on_commit=False, autoflush=True)
     session.info.update(actor=actor, request_id=request_id or uuid.uuid4().hex, readonly=readonly)
+    session.info[_OPEN] = conn
     try:
         if readonly:
             conn.begin()
             if not database.is_sqlite:
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
         yield session
-        session.flush()
-        callbacks = session.info.pop("after_commit", [])
-        if readonly:
-            conn.commit()
-        else:
-            session.commit()  # auth_generation's before_commit hook runs here
-        for callback in callbacks:
-            callback()
+        if session.info.get(_OPEN) is not None:
+            _commit(session)
     except BaseException:
         if not readonly:
             session.rollback()
@@ -106,3 +101,30 @@ def unit_of_work(
     finally:
         session.close()
         conn.close()
+
+
+_OPEN = "tandem_uow_connection"  # in session.info until the unit of work has committed
+
+
+def _commit(session: Session) -> None:
+    conn: Connection = session.info.pop(_OPEN)  # once: a later statement starts a transaction the exit rolls back
+    session.flush()
+    callbacks = session.info.pop("after_commit", [])
+    if session.info["readonly"]:
+        conn.commit()
+    else:
+        session.commit()  # auth_generation's before_commit hook runs here
+    for callback in callbacks:
+        callback()
+
+
+def commit_now(session: Session) -> None:
+    """Commit a unit_of_work() session before its block ends, in the calling thread (no-op for other sessions).
+
+    The server calls it as a write route returns, in the route's worker thread: the transaction (and with it
+    SQLite's writer lock and PostgreSQL's lock on the audit-chain head) then ends at once, instead of after the
+    request has passed back through the event loop and out to another worker thread to commit. Whatever the
+    session does afterwards runs in a new transaction, which the end of the block rolls back.
+    """
+    if session.info.get(_OPEN) is not None:
+        _commit(session)
