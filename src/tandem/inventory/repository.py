@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Uuid,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -112,12 +114,20 @@ class KindRepository(Repository[Any]):
         """Return {id: label} for the visible ones of ids."""
         out: dict[uuid.UUID, str] = {}
         id_list = list(ids)
-        col = getattr(self.model, self.kind.label)
+        units = self.scope(principal)
+        if not id_list or units == []:
+            return out  # nothing asked, or nothing visible (base_query would add WHERE false)
+        stmt = _labels_query(self.model, self.kind.label, units is not None)
         for start in range(0, len(id_list), CHUNK):
-            stmt = self.base_query(principal).with_only_columns(self.model.id, col)
-            stmt = stmt.where(self.model.id.in_(id_list[start : start + CHUNK]))
-            out.update({row[0]: str(row[1]) for row in self.session.execute(stmt)})
+            params: dict[str, Any] = {"ids": id_list[start : start + CHUNK], "units": units}
+            out.update({row[0]: str(row[1]) for row in self.session.execute(stmt, params)})
         return out
+
+    def scope(self, principal: Principal | None) -> list[uuid.UUID] | None:
+        """Return the units base_query(principal) restricts to, or None when it does not restrict."""
+        if principal is None or not self.org_scoped:
+            return None
+        return visible_unit_ids(self.session, principal, self.view_action)
 
     def key_index(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
         """Return {(org_unit_id, *natural key): current column values} of the existing rows matching keys.
@@ -205,8 +215,6 @@ class KindRepository(Repository[Any]):
 
 
 def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
     return bindparam(f"b_{name}")
 
 
@@ -258,10 +266,11 @@ def _relation_kind() -> Kind:
 
 def relations_of(session: Session, principal: Principal | None, entity_id: uuid.UUID) -> list[Relation]:
     """Return the visible relations that start or end at entity_id."""
-    stmt = relations_query(session, principal).where(
-        or_(Relation.source_id == entity_id, Relation.target_id == entity_id)
-    )
-    return list(session.scalars(stmt.order_by(Relation.type, Relation.created_at)))
+    units = KindRepository(session, _relation_kind()).scope(principal)
+    if units == []:
+        return []
+    stmt = _relations_query(units is not None)
+    return list(session.scalars(stmt, {"entity": entity_id, "units": units}))
 
 
 def edges_from(
@@ -269,15 +278,53 @@ def edges_from(
 ) -> list[tuple[str, uuid.UUID, str, uuid.UUID, str]]:
     """Return (type, source_id, source_kind, target_id, target_kind) of edges whose `column` is in ids."""
     out: list[tuple[str, uuid.UUID, str, uuid.UUID, str]] = []
-    col = getattr(Relation, column)
+    if not types or unit_ids == []:
+        return out  # IN () matches nothing
+    stmt = _edges_query(column, unit_ids is not None)
     for start in range(0, len(ids), CHUNK):
-        stmt = select(
-            Relation.type, Relation.source_id, Relation.source_kind, Relation.target_id, Relation.target_kind
-        ).where(col.in_(ids[start : start + CHUNK]), Relation.type.in_(types))
-        if unit_ids is not None:
-            stmt = stmt.where(Relation.org_unit_id.in_(unit_ids))
-        out.extend((r[0], r[1], r[2], r[3], r[4]) for r in session.execute(stmt))
+        params = {"ids": list(ids[start : start + CHUNK]), "types": list(types), "units": unit_ids}
+        out.extend((r[0], r[1], r[2], r[3], r[4]) for r in session.execute(stmt, params))
     return out
+
+
+# The queries of the detail page and the impact graph, built once with their lists as expanding parameters: the
+# SQL sent is the same as from building them per call (`col.in_(values)`), which cost ~0.4 ms of CPU each time to
+# build and key for the statement cache, more than SQLite takes to answer them. Scoped ones filter by unit as
+# KindRepository.base_query does (permissions.visible_to), on the units that KindRepository.scope() returns.
+def _in(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+_label_queries: dict[tuple[str, str, bool], Select[Any]] = {}
+
+
+def _labels_query(model: Any, label: str, scoped: bool) -> Select[Any]:
+    key = (model.__tablename__, label, scoped)
+    if (stmt := _label_queries.get(key)) is None:
+        stmt = select(model.id, getattr(model, label))
+        if scoped:
+            stmt = stmt.where(model.org_unit_id.in_(_in("units")))
+        stmt = _label_queries[key] = stmt.where(model.id.in_(_in("ids")))
+    return stmt
+
+
+@functools.cache
+def _relations_query(scoped: bool) -> Select[Any]:
+    stmt = select(Relation)
+    if scoped:
+        stmt = stmt.where(Relation.org_unit_id.in_(_in("units")))
+    entity = bindparam("entity", type_=Relation.source_id.type)
+    stmt = stmt.where(or_(Relation.source_id == entity, Relation.target_id == entity))
+    return stmt.order_by(Relation.type, Relation.created_at)
+
+
+@functools.cache
+def _edges_query(column: str, scoped: bool) -> Select[Any]:
+    stmt = select(Relation.type, Relation.source_id, Relation.source_kind, Relation.target_id, Relation.target_kind)
+    stmt = stmt.where(getattr(Relation, column).in_(_in("ids")), Relation.type.in_(_in("types")))
+    if scoped:
+        stmt = stmt.where(Relation.org_unit_id.in_(_in("units")))
+    return stmt  # type: ignore[return-value]  # typed rows; callers read them by position
 
 
 def delete_relations_touching(session: Session, entity_id: uuid.UUID) -> None:
