@@ -59,7 +59,9 @@ def percentile(values: list[float], q: float) -> float:
 class Mix:
     """The request mix against the demo organisation: 70 % reads (pages and API), 30 % writes (API)."""
 
-    def __init__(self, credentials: Credentials, ids: dict[str, list[str]], root_unit: str, seed: int) -> None:
+    def __init__(
+        self, credentials: Credentials, ids: dict[str, list[str]], root_unit: str, seed: int, only: str | None = None
+    ) -> None:
         self.credentials, self.ids, self.root_unit = credentials, ids, root_unit
         self.rng = random.Random(seed)  # picks requests, not secrets
         self.created: dict[str, list[str]] = {"assets": [], "applications": []}
@@ -67,8 +69,11 @@ class Mix:
             ("page list", 15), ("page detail", 20), ("api list", 15), ("api detail", 20),
         ]  # fmt: skip
         write: list[tuple[str, int]] = [("api create", 15), ("api update", 15)]
-        self.names = [n for n, _ in read + write]
-        self.weights = [w for _, w in read + write]
+        mix = [(n, w) for n, w in read + write if only is None or n == only]  # one kind alone: its own cost
+        if not mix:
+            raise ValueError(f"no request named {only!r} in the mix")
+        self.names = [n for n, _ in mix]
+        self.weights = [w for _, w in mix]
 
     def _plural(self) -> str:
         return self.rng.choice(("assets", "applications"))
@@ -167,13 +172,20 @@ async def _user(conn: Connection, mix: Mix, stats: Stats, until: float, interval
         stats.record(kind, name, time.perf_counter() - started, error)
 
 
-async def run(base_urls: list[str], credentials: Credentials, users: int, seconds: float, rate: float | None) -> Stats:
-    """Run the mix for `seconds` with `users` virtual users spread over base_urls; return the stats."""
+async def run(
+    base_urls: list[str],
+    credentials: Credentials,
+    users: int,
+    seconds: float,
+    rate: float | None,
+    only: str | None = None,
+) -> Stats:
+    """Run the mix (or only the request named `only`) for `seconds` with `users` virtual users; return the stats."""
     stats = Stats()
     conns = [Connection(base_urls[i % len(base_urls)]) for i in range(users)]
     try:
         ids, root = await discover(conns[0], credentials)
-        mixes = [Mix(credentials, ids, root, seed=i) for i in range(users)]
+        mixes = [Mix(credentials, ids, root, seed=i, only=only) for i in range(users)]
         interval = users / rate if rate else None
         cpu, wall = time.process_time(), time.perf_counter()
         until = wall + seconds

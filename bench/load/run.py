@@ -1,12 +1,14 @@
 """Load test: 70 % reads (inventory list and detail pages, web and API), 30 % writes (API creates and updates).
 
     python -m bench.load.run [--seconds 60] [--users 16] [--rate R] [--workers 1,2] [--backend sqlite|postgres|both]
+                             [--only NAME,...] [--profile [sample]] [--no-settle]
 
 Each backend gets a fresh database with Northwind Health loaded (`tandem db upgrade`, `tandem demo load`); the
 PostgreSQL database is created on TANDEM_TEST_POSTGRES_URL's server for the run and dropped after. The driver
 signs in as the CIO (an API token, and a web session whose CSRF token goes with cookie writes). Goal: ≥ 300
 requests/s, zero errors, p99 < 250 ms for reads. The driver shares the machine's cores with the server; its CPU
-time is printed so the figure can be judged.
+time is printed so the figure can be judged. Loading starts once the periodic jobs that a server's first start
+runs all at once have finished (a few seconds; --no-settle measures through them).
 """
 
 from __future__ import annotations
@@ -56,20 +58,26 @@ def run_backend(backend: str, url: str, folder: Path, args: argparse.Namespace) 
     credentials = server.prepare(args.user)
     outcomes = []
     for workers in args.workers:
-        server.start(workers, profile=args.profile)
-        try:
-            cpu = server.cpu_seconds()
-            stats = asyncio.run(run([server.base_url], credentials, args.users, args.seconds, args.rate))
-            stats.server_cpu = server.cpu_seconds() - cpu
-        finally:
-            server.stop()
-        text, ok = report(f"load [{backend}, {workers} worker{'s' if workers > 1 else ''}]", stats)
-        print(text, flush=True)
-        if args.profile:
-            print(server.log_tail(workers, 30000), flush=True)
-        elif stats.errors:
-            print(f"  server log tail:\n{server.log_tail(workers)}", flush=True)
-        outcomes.append(ok)
+        label = f"load [{backend}, {workers} worker{'s' if workers > 1 else ''}"
+        for only in args.only or [None]:
+            server.start(workers, profile=args.profile)
+            try:
+                if args.settle:
+                    waited = server.settle()
+                    if waited >= 1:
+                        print(f"  (waited {waited:.0f} s for the server's start-up jobs before loading it)", flush=True)
+                cpu = server.cpu_seconds()
+                stats = asyncio.run(run([server.base_url], credentials, args.users, args.seconds, args.rate, only))
+                stats.server_cpu = server.cpu_seconds() - cpu
+            finally:
+                server.stop()
+            text, ok = report(f"{label}{f', only {only}' if only else ''}]", stats)
+            print(text, flush=True)
+            if args.profile:
+                print(server.log_tail(workers, 30000), flush=True)
+            elif stats.errors:
+                print(f"  server log tail:\n{server.log_tail(workers)}", flush=True)
+            outcomes.append(ok)
     return outcomes
 
 
@@ -81,7 +89,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=None, help="open loop: total requests/s to offer")
     parser.add_argument("--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2])
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--profile", action="store_true", help="one process under cProfile; hot spots in its log")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="cprofile",
+        choices=("cprofile", "sample"),
+        help="one server process under cProfile or the CPU sampler; hot spots in its log",
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
+        default=None,
+        help='run each named request of the mix alone, one after another, e.g. "page detail,api create"',
+    )
+    parser.add_argument(
+        "--no-settle",
+        dest="settle",
+        action="store_false",
+        help="load the server at once, while the periodic jobs of its first start still run",
+    )
     parser.add_argument("--user", default="cio", help="demo user the driver signs in as")
     args = parser.parse_args(argv if argv is not None else (sys.argv[1:] if __name__ == "__main__" else []))
     outcomes: list[bool] = []

@@ -42,6 +42,28 @@ with unit_of_work(get_database()) as session:
 """
 
 
+# Runs with the server's environment. The first start of a server runs every periodic job at once (daily and hourly
+# jobs that have never run): a burst that holds the SQLite writer lock for seconds. The load is measured after it.
+_SETTLE_CHILD = """
+import sys, time
+from tandem.platform.db.types import utcnow
+from tandem.platform.db.uow import get_database, unit_of_work
+from tandem.platform.jobs.models import Job
+from sqlalchemy import and_, func, or_, select
+started = idle_since = time.monotonic()
+while time.monotonic() - started < float(sys.argv[1]):
+    due = and_(Job.status == "queued", Job.run_after <= utcnow())
+    with unit_of_work(get_database(), readonly=True) as session:
+        busy = session.scalar(select(func.count()).select_from(Job).where(or_(Job.status == "running", due)))
+    if busy:
+        idle_since = time.monotonic()
+    elif time.monotonic() - idle_since >= float(sys.argv[2]):
+        break
+    time.sleep(0.25)
+print(f"{idle_since - started:.1f}")
+"""
+
+
 @dataclass
 class Credentials:
     """How the load driver signs in: an API token, and a web session with its CSRF token."""
@@ -89,20 +111,27 @@ class Server:
         token, cookie, csrf = _run([sys.executable, "-c", _CREDENTIALS_CHILD, username], self.env).split()[-3:]
         return Credentials(token, cookie, csrf)
 
-    def start(self, workers: int, timeout: float = 180, profile: bool = False) -> None:
-        """Start the server with `workers` processes and wait until it answers /healthz."""
+    def start(self, workers: int, timeout: float = 180, profile: str | None = None) -> None:
+        """Start the server with `workers` processes (or one under the profiler) and wait until it answers /healthz."""
+        env = self.env
         if profile:
             args = [sys.executable, "-m", "bench.load.profile"]
+            env = {**env, "BENCH_LOAD_PROFILE_MODE": profile}
         else:
             args = [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
         log = (self.folder / f"server-{workers}.log").open("wb")
-        self.process = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
         def exit_output() -> str:
             log.close()
             return self.log_tail(workers)
 
         wait_until_healthy(self.process, self.base_url, timeout, exit_output, "server")
+
+    def settle(self, timeout: float = 120.0, quiet: float = 3.0) -> float:
+        """Wait until the job queue has been empty for `quiet` seconds (start-up periodic jobs done); return the
+        seconds spent waiting for jobs."""
+        return float(_run([sys.executable, "-c", _SETTLE_CHILD, str(timeout), str(quiet)], self.env).split()[-1])
 
     def cpu_seconds(self) -> float:
         """Return the CPU time (user + system) used so far by the server process and its worker processes."""

@@ -93,7 +93,7 @@ class Connection:
 
     async def _chunked(self) -> bytes:
         assert self._reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self._reader.readuntil(b"\r\n"))[:-2].split(b";")[0], 16)
             if size == 0:
