@@ -48,3 +48,15 @@ def test_every_setting_is_in_the_readme(name: str) -> None:
 )
 def test_every_cli_group_is_in_the_readme(group: str) -> None:
     assert f"`{group}" in README or f" {group} " in README or f"tandem {group}" in README, group
+
+
+@pytest.mark.asvs("V15.1.3")
+def test_resource_heavy_functions_are_documented_with_their_limits() -> None:
+    from tandem.platform.api.export import MAX_ITEMS
+
+    text = (Path(__file__).resolve().parents[1] / "SECURITY.md").read_text()
+    section = text.split("## Resource-heavy functions", 1)[1].split("\n## ", 1)[0]
+    for name in ("TANDEM_MAX_BODY_BYTES", "TANDEM_MAX_UPLOAD_BYTES", "TANDEM_INVENTORY_MAX_IMPORT_ROWS",
+                 "TANDEM_INVENTORY_JOB_THRESHOLD_ROWS", "TANDEM_PUBLIC_REQUESTS_PER_MINUTE"):  # fmt: skip
+        assert f"`{name}`" in section, name
+    assert f"{MAX_ITEMS:,}" in section

@@ -1,6 +1,7 @@
 """Schemathesis against the OpenAPI document of a served demo, with authenticated requests: no server error, no
 undocumented status code, no response that breaks its schema. `make test` runs 100 random examples per operation;
-`make security` sets TANDEM_FUZZ_EXAMPLES=1000 and adds schemathesis' coverage phase."""
+`make security` sets TANDEM_FUZZ_EXAMPLES=1000 and adds schemathesis' coverage phase. A request the generator draws
+again is sent once more on the write pass and not at all on the read pass (security/st_runner.py)."""
 
 from __future__ import annotations
 

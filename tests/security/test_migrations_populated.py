@@ -27,6 +27,7 @@ BRANCHES_WITH_STEPS = (
     "reporting",
     "vulnerabilities",
     "monitoring",
+    "inventory",
 )
 
 
