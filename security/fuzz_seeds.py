@@ -1,7 +1,6 @@
 """Real identifiers for the fuzzer: without them most `/{id}` operations only ever answer 404 and the fuzzer never
 reaches their logic. We list every collection the read token can see, follow nested collections once, and give
-schemathesis one dictionary of real values per collection and path parameter, used on most (not all) generated
-cases."""
+schemathesis one dictionary of real values per path-parameter name, used on most (not all) generated cases."""
 
 from __future__ import annotations
 
@@ -37,85 +36,51 @@ def _is_self(item: dict[str, Any], me: str, token: str) -> bool:
     return bool(me) and me in (str(item.get("id")), str(item.get("user_id")))
 
 
-def _collection(template: str, match: re.Match[str]) -> str:
-    """The list path just above a `{param}`: /a/{x}/b/{y} → /a/{x}/b for y."""
-    return template[: match.start()].rstrip("/")
+def harvest(client: httpx.Client, paths: dict[str, Any], me: str = "", token: str = "") -> dict[str, list[str]]:
+    """Return real values per path-parameter name, from the list operation just above each `{param}`.
 
-
-def _concrete(template: str, found: dict[tuple[str, str], list[str]]) -> str | None:
-    """The template with its first real value in every `{param}`, or None while one has none yet."""
-    for match in reversed(list(PARAM.finditer(template))):  # from the end, so earlier offsets hold
-        values = found.get((_collection(template, match), match.group(1)))
-        if not values:
-            return None
-        template = template[: match.start()] + values[0] + template[match.end() :]
-    return template
-
-
-def harvest(
-    client: httpx.Client, paths: dict[str, Any], me: str = "", token: str = ""
-) -> dict[tuple[str, str], list[str]]:
-    """Return real values per (collection path, parameter name), from the list operation just above each `{param}`.
-
-    Keyed by collection rather than by name alone: `item_id` names an application, an asset, a software item and
-    thirty more, and one shared list would send asset ids to the application routes (404 every time). The fuzzing
-    user's own record and credentials are left out: a fuzzed PATCH or DELETE on them would lock the rest of the run
-    out (every later case a 401), which tests nothing."""
-    found: dict[tuple[str, str], list[str]] = {}
+    The fuzzing user's own record and credentials are left out: a fuzzed PATCH or DELETE on them would lock the
+    rest of the run out (every later case a 401), which tests nothing."""
+    values: dict[str, list[str]] = {}
+    done: set[str] = set()
     templates = [p for p in paths if "{" in p]
     for _ in range(3):  # nested collections need their parent's id first
         for template in templates:
             for match in PARAM.finditer(template):
-                key = (_collection(template, match), match.group(1))
-                if key in found or "get" not in paths.get(key[0], {}):
+                name, parent = match.group(1), template[: match.start()].rstrip("/")
+                if parent in done or "get" not in paths.get(parent, {}):
                     continue
-                concrete = _concrete(key[0], found)
-                if concrete is None:
+                if not all(values.get(n) for n in PARAM.findall(parent)):
                     continue
-                values = found[key] = []
+                done.add(parent)
+                concrete = PARAM.sub(lambda m: values[m.group(1)][0], parent)
+                found = values.setdefault(name, [])
                 for item in _items(client, concrete):
                     if _is_self(item, me, token):
                         continue
-                    value = item.get(key[1], item.get("id"))
-                    if isinstance(value, str | int) and str(value) not in values and len(values) < PER_NAME:
-                        values.append(str(value))
-    return {key: values for key, values in found.items() if values}
+                    value = item.get(name, item.get("id"))
+                    if isinstance(value, str | int) and str(value) not in found and len(found) < PER_NAME:
+                        found.append(str(value))
+    return {name: found for name, found in values.items() if found}
 
 
-def _dictionary(collection: str, name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", f"{collection}__{name}").strip("_")
-
-
-def write_config(values: dict[tuple[str, str], list[str]], paths: list[str], target: Path) -> Path:
-    """Write a schemathesis.toml binding each path parameter to the real values of its own collection; a parameter
-    whose collection has no list falls back on the values of another collection using the same name."""
-    lines: list[str] = []
-    fallback: dict[str, str] = {}
-    for (collection, name), found in sorted(values.items()):
-        dictionary = _dictionary(collection, name)
-        fallback.setdefault(name, dictionary)
-        lines += [f"[dictionaries.{dictionary}]", f"values = {json.dumps(found)}", ""]
+def write_config(values: dict[str, list[str]], target: Path) -> Path:
+    """Write a schemathesis.toml binding each path parameter to its dictionary of real values."""
+    lines = []
+    for name, found in sorted(values.items()):
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(found)}", ""]
     lines.append("[parameters]")
-    lines += [
-        f'"path.{n}" = {{ dictionary = "{d}", probability = {PROBABILITY} }}' for n, d in sorted(fallback.items())
-    ]
-    for template in sorted(p for p in paths if "{" in p):
-        own = [(m.group(1), (_collection(template, m), m.group(1))) for m in PARAM.finditer(template)]
-        own = [(name, key) for name, key in own if key in values]
-        if own:
-            lines += ["", "[[operations]]", f"include-path = {json.dumps(template)}", "[operations.parameters]"]
-            lines += [
-                f'"path.{n}" = {{ dictionary = "{_dictionary(*k)}", probability = {PROBABILITY} }}' for n, k in own
-            ]
+    for name in sorted(values):
+        lines.append(f'"path.{name}" = {{ dictionary = "{name}", probability = {PROBABILITY} }}')
     target.write_text("\n".join(lines) + "\n")
     return target
 
 
 def seed(base_url: str, token: str, target: Path) -> tuple[Path, int]:
-    """Harvest with a read token and write the config; return it and how many collections gave values."""
+    """Harvest with a read token and write the config; return it and how many parameter names got values."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
         paths = client.get("/api/openapi.json").json()["paths"]
         me = str(client.get("/api/v1/auth/me").json().get("id", ""))
         values = harvest(client, paths, me, token)
-    return write_config(values, list(paths), target), len(values)
+    return write_config(values, target), len(values)

@@ -10,14 +10,13 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.live import PASSWORD, Live
-from tests.ui.conftest import browser  # noqa: F401 - the session-wide Chromium fixture
 
 pytestmark = pytest.mark.ui
 BASE = "/api/v1/monitoring"
 
 
 @pytest.mark.parametrize("live", ["sqlite"], indirect=True)
-def test_edit_and_cancel_an_audit_in_the_browser(browser: Browser, live: Live) -> None:  # noqa: F811
+def test_edit_and_cancel_an_audit_in_the_browser(browser: Browser, live: Live) -> None:
     with live.client("security_analyst") as client:
         checklist = client.post(f"{BASE}/checklists/template").json()
         title = f"Branch audit {uuid.uuid4().hex[:4]}"
