@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,17 @@ def import_feed_job(
         parsed = ingest.parse_feed(kind, path.read_bytes(), file_name)
     finally:
         path.unlink(missing_ok=True)
-    rows, size, changed, now = parsed.rows, get_vulnerability_settings().batch_rows, 0, utcnow()
+    queue = (lambda s: enqueue(s, "vulnerabilities.match_inventory", {"mode": "delta"})) if match else None
+    return _store(ctx, parsed, file_name, queue)
+
+
+def _store(
+    ctx: JobContext, parsed: ingest.ParsedFeed, file_name: str, queue_match: Callable[[Session], Any] | None
+) -> dict[str, Any]:
+    """Store parsed feed rows in batches (one short transaction each), record the import, and queue a delta match
+    with queue_match when something changed."""
+    kind, rows = parsed.kind, parsed.rows
+    size, changed, now = get_vulnerability_settings().batch_rows, 0, utcnow()
     for start in range(0, len(rows), size):
         ctx.check_cancelled()
         with ctx.transaction() as s:
@@ -38,7 +49,7 @@ def import_feed_job(
         ctx.progress(min(start + size, len(rows)), len(rows), f"stored {kind} rows")
     with ctx.transaction() as s:
         ingest.record_import(s, parsed, file_name, changed, ctx.actor.label)
-        queued = enqueue(s, "vulnerabilities.match_inventory", {"mode": "delta"}) if match and changed else None
+        queued = queue_match(s) if queue_match is not None and changed else None
     ctx.log(f"{len(rows)} {kind} records, {changed} new or changed")
     return {"records": len(rows), "changed": changed, "match_job": str(queued.id) if queued else None}
 
@@ -89,17 +100,7 @@ def fetch_feed_job(ctx: JobContext, session: Session | None, kind: str, match: b
     ctx.progress(0, None, f"downloading {kind}")
     data, name = ingest.fetch_feed(kind)
     parsed = ingest.parse_feed(kind, data, name)
-    rows, size, changed, now = parsed.rows, get_vulnerability_settings().batch_rows, 0, utcnow()
-    for start in range(0, len(rows), size):
-        ctx.check_cancelled()
-        with ctx.transaction() as s:
-            changed += ingest.store_rows(s, kind, rows[start : start + size], now)
-        ctx.progress(min(start + size, len(rows)), len(rows), f"stored {kind} rows")
-    with ctx.transaction() as s:
-        ingest.record_import(s, parsed, name, changed, ctx.actor.label)
-        queued = sync.queue_match_once(s) if match and changed else None
-    ctx.log(f"{len(rows)} {kind} records, {changed} new or changed")
-    return {"kind": kind, "records": len(rows), "changed": changed, "match_job": str(queued.id) if queued else None}
+    return {"kind": kind, **_store(ctx, parsed, name, sync.queue_match_once if match else None)}
 
 
 @job("vulnerabilities.scheduled_sync", every=dt.timedelta(hours=1), view_action="vulnerabilities.view")
