@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     openapi.install(app)
     accesslog.install()
     for manifest in manifests:
-        for router in manifest.api_routers + manifest.web_routers:
+        for router in manifest.routers():
             app.include_router(router)
     dispatch.index_routes(app)
     export.install(app)  # inside SecurityMiddleware (added after it): exports get the security headers too

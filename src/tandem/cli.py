@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 import typer
 
-from tandem.app import create_app, register
 from tandem.domains import CLI_ALIASES, DOMAINS, load_manifest, load_manifests, migration_dirs
 from tandem.platform import lazy
 from tandem.platform.api import accesslog
@@ -18,7 +17,6 @@ from tandem.platform.auth import mfa, service
 from tandem.platform.cli import audit, db, jobs, tokens, users
 from tandem.platform.cli.context import cli_uow, database
 from tandem.platform.cli.output import err_console, say
-from tandem.platform.cli.serve import run_worker, serve
 from tandem.platform.config import get_settings
 from tandem.platform.db import migrate
 from tandem.platform.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, TandemError
@@ -84,6 +82,9 @@ def serve_cmd(
     if database_.is_sqlite and not worker:
         raise Conflict("on SQLite the job worker must run inside the server (one writer process)")
     say(f"Tandem on http://{host or settings.host}:{port or settings.port} ({workers} server process(es))")
+    from tandem.app import create_app
+    from tandem.platform.cli.serve import serve
+
     app_ = create_app(settings, database_) if workers == 1 else "tandem.app:create_app"
     serve(app_, database_, settings, host or settings.host, port or settings.port, worker, workers=workers)
 
@@ -91,6 +92,8 @@ def serve_cmd(
 @app.command("worker")
 def worker_cmd() -> None:
     """Run a job worker process (PostgreSQL); stops cleanly on SIGINT/SIGTERM."""
+    from tandem.platform.cli.serve import run_worker
+
     run_worker(database(), get_settings())
 
 
@@ -108,6 +111,9 @@ def demo(
     say(f"\nTandem is starting on http://{host or settings.host}:{port or settings.port}  (Ctrl-C stops it)")
     _print_logins(logins)
     database_ = database()
+    from tandem.app import create_app
+    from tandem.platform.cli.serve import serve
+
     serve(create_app(settings, database_), database_, settings, host or settings.host, port or settings.port)
 
 
@@ -157,16 +163,17 @@ def _load_for(args: list[str]) -> None:
         manifests = []
     else:
         manifests = load_manifests()
+    # Migrations, permissions, jobs and event handlers are all a command needs; navigation, home panels and routers
+    # are the web application's (create_app wires them), so the command line never imports FastAPI's routes.
     for path in migration_dirs():
         migrate.register_versions(path)
-    register(manifests)
     for manifest in manifests:
         groups = {manifest.name: manifest.cli, **manifest.cli_aliases} if manifest.cli is not None else {}
         for name, group in groups.items():
             if name not in {g.name for g in app.registered_groups}:
                 app.add_typer(group, name=name)
     if len(manifests) < len(DOMAINS):
-        lazy.defer(lambda: register(load_manifests()))
+        lazy.defer(load_manifests)
 
 
 def main() -> None:

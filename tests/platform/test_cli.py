@@ -130,3 +130,39 @@ def test_a_domain_command_loads_only_its_domain_until_another_is_needed() -> Non
     first, after = (line for line in out.stdout.splitlines() if line.startswith("["))
     assert first == "['risk']"
     assert after == str(sorted(DOMAINS))
+
+
+def test_a_command_runs_without_the_web_layer_yet_registers_what_the_server_does() -> None:
+    """Routers are named in the manifests, not imported: a command never loads FastAPI, and importing every router
+    afterwards adds no job, permission, event handler or reference the command line would have missed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tandem.cli import _load_for\n"
+        "from tandem.domains import load_manifests\n"
+        "_load_for(['inventory', 'list', 'assets'])\n"
+        "print('web:', sorted(m for m in ('fastapi', 'starlette', 'uvicorn', 'jinja2') if m in sys.modules))\n"
+        "def sizes():\n"
+        "    out = {}\n"
+        "    for name, module in list(sys.modules.items()):\n"
+        "        if name.startswith('tandem.') and name != 'tandem.platform.web.render':\n"
+        "            for key, value in list(vars(module).items()):\n"
+        "                if isinstance(value, (dict, list, set)) and not key.startswith('__'):\n"
+        "                    out[name, key] = len(value)\n"
+        "    return out\n"
+        "manifests = load_manifests()\n"
+        "before = sizes()\n"
+        "routers = [r for m in manifests for r in m.routers()]\n"
+        "panels = [p.context_function() for m in manifests for p in m.home_panels]\n"
+        "after = sizes()\n"
+        "print('routers:', len(routers), 'panels:', len(panels))\n"
+        "print('changed:', sorted(k for k, n in before.items() if after.get(k) != n))\n"
+    )  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    lines = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in out.stdout.splitlines()}
+    assert lines["web"] == "[]"
+    routers, panels = (int(n) for n in lines["routers"].replace("panels:", "").split())
+    assert routers > 60 and panels > 10
+    assert lines["changed"] == "[]"

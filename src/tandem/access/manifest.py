@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.access import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.access import api, api_reviews, cli, web, web_reviews, web_settings
 from tandem.access import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.access import cli
 from tandem.access import jobs as _jobs  # noqa: F401 - registers access.analyze and access.send_reminders
 from tandem.access.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
@@ -16,9 +16,9 @@ SECTION = "Access"
 
 MANIFEST = Manifest(
     name="access",
-    api_routers=[api.router, api_reviews.router],
+    api_routers=["tandem.access.api", "tandem.access.api_reviews"],
     cli=cli.app,
-    web_routers=[web.router, web_reviews.router, web_settings.router],
+    web_routers=["tandem.access.web", "tandem.access.web_reviews", "tandem.access.web_settings"],
     nav=[
         NavItem("Overview", "/access", "access.view", SECTION),
         NavItem("Who can reach…", "/access/who-can", "access.view", SECTION),

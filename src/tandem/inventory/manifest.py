@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.inventory import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.inventory import api, cli, web, web_import
 from tandem.inventory import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.inventory import cli
 from tandem.inventory import jobs as _jobs  # noqa: F401 - registers the import job
 from tandem.inventory.demo import load_demo
 from tandem.platform.manifest import Manifest, NavItem
@@ -15,9 +15,9 @@ HERE = Path(__file__).parent
 
 MANIFEST = Manifest(
     name="inventory",
-    api_routers=[api.router],
+    api_routers=["tandem.inventory.api"],
     cli=cli.app,
-    web_routers=[web_import.router, web.router],
+    web_routers=["tandem.inventory.web_import", "tandem.inventory.web"],
     nav=[
         NavItem("Overview", "/inventory", "inventory.view"),
         NavItem("Applications", "/inventory/applications", "inventory.view"),

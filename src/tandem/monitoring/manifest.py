@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tandem.monitoring import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.monitoring import api, audits_api, audits_web, checklists_web, cli, issues_web, web
 from tandem.monitoring import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.monitoring import cli
 from tandem.monitoring import jobs as _jobs  # noqa: F401 - registers the scan import job
 from tandem.monitoring.demo import load_demo
-from tandem.monitoring.ownchecks import api as ownchecks_api
 from tandem.monitoring.ownchecks import jobs as _ownchecks_jobs  # noqa: F401 - registers monitoring.run_checks
-from tandem.monitoring.ownchecks import web as ownchecks_web
 from tandem.platform.manifest import Manifest, NavItem
 
 HERE = Path(__file__).parent
@@ -19,10 +17,16 @@ SECTION = "Security"
 
 MANIFEST = Manifest(
     name="monitoring",
-    api_routers=[api.router, audits_api.router, ownchecks_api.router],
+    api_routers=["tandem.monitoring.api", "tandem.monitoring.audits_api", "tandem.monitoring.ownchecks.api"],
     cli=cli.app,
     cli_aliases={"network": cli.app},
-    web_routers=[web.router, issues_web.router, audits_web.router, checklists_web.router, ownchecks_web.router],
+    web_routers=[
+        "tandem.monitoring.web",
+        "tandem.monitoring.issues_web",
+        "tandem.monitoring.audits_web",
+        "tandem.monitoring.checklists_web",
+        "tandem.monitoring.ownchecks.web",
+    ],
     nav=[
         NavItem("Network scans", "/monitoring/scans", "monitoring.view", SECTION),
         NavItem("Network findings", "/monitoring/findings", "monitoring.view", SECTION),

@@ -5,11 +5,12 @@ looked up), so a partial load never changes behaviour, it only saves start-up ti
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-_loaders: list[Callable[[], None]] = []
+_loaders: list[Callable[[], Any]] = []
 
 
-def defer(loader: Callable[[], None]) -> None:
+def defer(loader: Callable[[], Any]) -> None:
     """Remember how to load everything that was not loaded yet."""
     _loaders.append(loader)
 

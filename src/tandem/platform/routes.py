@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from tandem.platform.api import apidocs, health
-from tandem.platform.audit import api as audit_api
 from tandem.platform.audit import checks as _audit_checks  # noqa: F401 - registers the control checks
 from tandem.platform.audit import jobs as _audit_jobs  # noqa: F401 - registers the audit jobs
-from tandem.platform.audit import web as audit_web
-from tandem.platform.auth import admin_web
-from tandem.platform.auth import api as auth_api
-from tandem.platform.auth import web as auth_web
-from tandem.platform.jobs import api as jobs_api
-from tandem.platform.jobs import web as jobs_web
 from tandem.platform.manifest import Manifest, NavItem
-from tandem.platform.web import home, static
 
 MANIFEST = Manifest(
     name="platform",
-    api_routers=[health.router, auth_api.router, audit_api.router, jobs_api.router, apidocs.router],
-    web_routers=[static.router, home.router, auth_web.router, admin_web.router, audit_web.router, jobs_web.router],
+    api_routers=[
+        "tandem.platform.api.health",
+        "tandem.platform.auth.api",
+        "tandem.platform.audit.api",
+        "tandem.platform.jobs.api",
+        "tandem.platform.api.apidocs",
+    ],
+    web_routers=[
+        "tandem.platform.web.static",
+        "tandem.platform.web.home",
+        "tandem.platform.auth.web",
+        "tandem.platform.auth.admin_web",
+        "tandem.platform.audit.web",
+        "tandem.platform.jobs.web",
+    ],
     nav=[
         NavItem("CIO home", "/home/cio", "home.view", "Home"),
         NavItem("CISO home", "/home/ciso", "home.view", "Home"),

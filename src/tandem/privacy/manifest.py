@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.privacy import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.privacy import api, cli, web
 from tandem.privacy import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.privacy import cli
 from tandem.privacy.demo import link_demo, load_demo
 
 HERE = Path(__file__).parent
@@ -15,9 +15,9 @@ SECTION = "Privacy"
 
 MANIFEST = Manifest(
     name="privacy",
-    api_routers=[api.router],
+    api_routers=["tandem.privacy.api"],
     cli=cli.app,
-    web_routers=[web.router],
+    web_routers=["tandem.privacy.web"],
     nav=[
         NavItem("Processing activities", "/privacy/ropa", "privacy.view", SECTION),
         NavItem("DPIAs", "/privacy/dpias", "privacy.view", SECTION),

@@ -7,23 +7,18 @@ from pathlib import Path
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.reporting import actions as _actions  # noqa: F401 - registers the permission actions
 from tandem.reporting import cli
-from tandem.reporting.board import api as board_api
-from tandem.reporting.board import web as board_web
+from tandem.reporting.board import jobs as _board_jobs  # noqa: F401 - registers reporting.generate_board_pack
 from tandem.reporting.demo import load_board, load_watch
-from tandem.reporting.homes import api as homes_api
-from tandem.reporting.homes import web as homes_web
 from tandem.reporting.homes.panels import PANELS
-from tandem.reporting.watch import api as watch_api
 from tandem.reporting.watch import jobs as _watch_jobs  # noqa: F401 - registers reporting.fetch_watch
-from tandem.reporting.watch import web as watch_web
 
 HERE = Path(__file__).parent
 SECTION = "Reporting"
 
 MANIFEST = Manifest(
     name="reporting",
-    api_routers=[homes_api.router, board_api.router, watch_api.router],
-    web_routers=[homes_web.router, board_web.router, watch_web.router],
+    api_routers=["tandem.reporting.homes.api", "tandem.reporting.board.api", "tandem.reporting.watch.api"],
+    web_routers=["tandem.reporting.homes.web", "tandem.reporting.board.web", "tandem.reporting.watch.web"],
     cli=cli.app,
     cli_aliases={"report": cli.app},
     nav=[

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.risk import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.risk import api, cli, web
 from tandem.risk import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.risk import cli
 from tandem.risk import jobs as _jobs  # noqa: F401 - registers risk.simulate
 from tandem.risk import references as _references  # noqa: F401 - registers the links lower domains show
 from tandem.risk.demo import load_demo
@@ -17,9 +17,9 @@ SECTION = "Risk"
 
 MANIFEST = Manifest(
     name="risk",
-    api_routers=[api.router],
+    api_routers=["tandem.risk.api"],
     cli=cli.app,
-    web_routers=[web.router],
+    web_routers=["tandem.risk.web"],
     nav=[
         NavItem("Register", "/risk/scenarios", "risk.view", SECTION),
         NavItem("Portfolio", "/risk/portfolio", "risk.view", SECTION),

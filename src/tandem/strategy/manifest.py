@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tandem.platform.manifest import Manifest, NavItem
 from tandem.strategy import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.strategy import api, cli, web, web_fit, webplan
+from tandem.strategy import cli
 from tandem.strategy import jobs as _jobs  # noqa: F401 - registers strategy.optimize_plan
 from tandem.strategy.demo import load_demo
 
@@ -15,9 +15,9 @@ SECTION = "Strategy"
 
 MANIFEST = Manifest(
     name="strategy",
-    api_routers=[api.router],
+    api_routers=["tandem.strategy.api"],
     cli=cli.app,
-    web_routers=[web.router, webplan.router, web_fit.router],
+    web_routers=["tandem.strategy.web", "tandem.strategy.webplan", "tandem.strategy.web_fit"],
     nav=[
         NavItem("Initiatives", "/strategy/initiatives", "strategy.view", SECTION),
         NavItem("Plan & roadmap", "/strategy/plan", "strategy.view", SECTION),

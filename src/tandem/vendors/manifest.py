@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tandem.platform.manifest import HomePanel, Manifest, NavItem
 from tandem.vendors import actions as _actions  # noqa: F401 - registers the permission actions
-from tandem.vendors import api, cli, panels, web, web_forms, web_public
 from tandem.vendors import checks as _checks  # noqa: F401 - registers the control checks
+from tandem.vendors import cli, panels
 from tandem.vendors import jobs as _jobs  # noqa: F401 - registers vendors.remind_renewals
 from tandem.vendors import models as _models  # noqa: F401 - registers the tables
 from tandem.vendors.demo import load_demo
@@ -18,9 +18,9 @@ SECTION = "Vendors"
 
 MANIFEST = Manifest(
     name="vendors",
-    api_routers=[api.router],
+    api_routers=["tandem.vendors.api"],
     cli=cli.app,
-    web_routers=[web.router, web_forms.router, web_public.router],
+    web_routers=["tandem.vendors.web", "tandem.vendors.web_forms", "tandem.vendors.web_public"],
     nav=[
         NavItem("Vendors", "/vendors", "vendors.view", SECTION),
         NavItem("Renewals", "/vendors/renewals", "vendors.view", SECTION),

@@ -16,17 +16,18 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 
 from tandem.platform.api.accesslog import redact_target
 from tandem.platform.audit.writer import record_event
 from tandem.platform.config import get_settings
 from tandem.platform.db.uow import Actor, Database, unit_of_work
 from tandem.platform.errors import NotFound, PermissionDenied, TandemError
+
+if TYPE_CHECKING:  # the command line loads this module too, and must not pay for the web framework
+    from starlette.requests import Request
 
 ACTION = "authz.denied"
 log = logging.getLogger("tandem.audit")
@@ -201,6 +202,8 @@ async def note_refusal(request: Request, exc: TandemError) -> None:
         if detail is None:
             return
         db: Database = request.app.state.db
+        from starlette.concurrency import run_in_threadpool
+
         await run_in_threadpool(record_refusal, db, _actor(request), getattr(request.state, "request_id", None), detail)
     except Exception:
         log.warning("could not record a refused request", exc_info=True)

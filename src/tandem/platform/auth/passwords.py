@@ -15,8 +15,14 @@ from tandem.platform.errors import FieldError, InvalidInput
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# A real hash to verify against when the user does not exist, so timing does not reveal user names.
-_DUMMY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real hash to verify against when the user does not exist, so timing does not reveal user names.
+
+    Made on first use, not at import: a hash costs ~0.2 s, which every command-line run would otherwise pay."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +67,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Return whether password matches; spends the same time when there is no hash."""
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

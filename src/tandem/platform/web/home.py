@@ -66,7 +66,7 @@ def home(principal: Principal = requires("home.view")) -> RedirectResponse:
 
 def _panel_context(panel: HomePanel, session: Any, principal: Principal) -> dict[str, Any]:
     try:
-        return {"ok": True, **panel.context(session, principal)}
+        return {"ok": True, **panel.context_function()(session, principal)}
     except Exception:  # one broken panel must not take the home page down
         log.exception("home panel %s failed", panel.title)
         return {"ok": False}
