@@ -57,6 +57,7 @@ def test_resource_heavy_functions_are_documented_with_their_limits() -> None:
     text = (Path(__file__).resolve().parents[1] / "SECURITY.md").read_text()
     section = text.split("## Resource-heavy functions", 1)[1].split("\n## ", 1)[0]
     for name in ("TANDEM_MAX_BODY_BYTES", "TANDEM_MAX_UPLOAD_BYTES", "TANDEM_INVENTORY_MAX_IMPORT_ROWS",
-                 "TANDEM_INVENTORY_JOB_THRESHOLD_ROWS", "TANDEM_PUBLIC_REQUESTS_PER_MINUTE"):  # fmt: skip
+                 "TANDEM_INVENTORY_JOB_THRESHOLD_ROWS", "TANDEM_PUBLIC_REQUESTS_PER_MINUTE",
+                 "TANDEM_STRATEGY_MAX_PLANS_IN_PROGRESS"):  # fmt: skip
         assert f"`{name}`" in section, name
     assert f"{MAX_ITEMS:,}" in section

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
-from tandem.platform.errors import NotFound
+from tandem.platform.errors import Conflict, NotFound
+from tandem.platform.jobs.models import Job
 from tandem.platform.jobs.service import enqueue
 from tandem.strategy import actions, policy
 from tandem.strategy import repository as repo
@@ -28,6 +30,7 @@ from tandem.strategy.optimizer import (
     solve,
 )
 from tandem.strategy.problem import Snapshot, snapshot
+from tandem.strategy.settings import get_strategy_settings
 from tandem.strategy.repository import StrategyRepository
 from tandem.strategy.schemas import OptimizeRequest
 from tandem.strategy.service import visible_initiatives
@@ -45,6 +48,7 @@ def start_plan(session: Session, principal: Principal | None, req: OptimizeReque
     """Check the input now (located errors), then queue the optimisation as a job."""
     unit = req.org_unit_id or home_unit(session)
     require_in_unit(session, principal, unit, actions.PLAN.name)
+    _check_capacity(session, unit)
     scenario = policy.get_scenario(session, principal, req.scenario_id) if req.scenario_id else None
     name = req.name or (f"Plan — {scenario.name}" if scenario else "Plan — baseline")
     plan = StrategyRepository(session, Plan).add(Plan(
@@ -55,6 +59,23 @@ def start_plan(session: Session, principal: Principal | None, req: OptimizeReque
     plan.job_id = enqueue(session, "strategy.optimize_plan", {"plan_id": str(plan.id)}).id
     session.flush()
     return plan
+
+
+def _check_capacity(session: Session, unit: uuid.UUID) -> None:
+    """Refuse a plan while the unit already has the most allowed in progress: each one can keep the job worker busy
+    for minutes, so a burst of requests would otherwise queue hours of solver time ahead of every other job.
+
+    Counted by their jobs, not by the plans' own status: a plan whose job died never blocks the unit."""
+    limit = get_strategy_settings().max_plans_in_progress
+    busy = session.scalar(
+        select(func.count()).select_from(Plan).join(Job, Job.id == Plan.job_id)
+        .where(Plan.org_unit_id == unit, Job.status.in_(("queued", "running")))
+    )  # fmt: skip
+    if busy and busy >= limit:
+        raise Conflict(
+            f"{busy} plans of this org unit are still being computed (at most {limit} at a time, "
+            "TANDEM_STRATEGY_MAX_PLANS_IN_PROGRESS): wait for one to finish or cancel its job"
+        )
 
 
 def get_plan(session: Session, principal: Principal | None, plan_id: uuid.UUID) -> Plan:
