@@ -74,7 +74,7 @@ def _serve(home: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def _fuzz(port: int, token: str, examples: int, methods: list[str], report: Path, cwd: Path,
-          phases: str, sends: int) -> tuple[int, str]:  # fmt: skip
+          phases: str, sends: int, targeting: bool) -> tuple[int, str]:  # fmt: skip
     seeds, _ = fuzz_seeds.seed(f"http://127.0.0.1:{port}", token, cwd / "schemathesis.toml")
     args = [sys.executable, str(RUNNER), "--config-file", str(seeds), "run", f"http://127.0.0.1:{port}/api/openapi.json",
             "-H", f"Authorization: Bearer {token}",
@@ -83,8 +83,10 @@ def _fuzz(port: int, token: str, examples: int, methods: list[str], report: Path
             "--report", "junit", "--report-junit-path", str(report), "--generation-unique-inputs"]  # fmt: skip
     for method in methods:
         args += ["--include-method", method]
+    if not targeting:  # the Pareto front of targeted examples lives in the example database: none, no front
+        args += ["--generation-database", "none"]
     # In the private folder: schemathesis keeps its example database in the working directory.
-    env = os.environ | {"TANDEM_FUZZ_SENDS": str(sends)}
+    env = os.environ | {"TANDEM_FUZZ_SENDS": str(sends), "TANDEM_FUZZ_TARGETING": "1" if targeting else "0"}
     done = subprocess.run(args, check=False, capture_output=True, text=True, cwd=cwd, env=env)
     output = done.stdout + done.stderr
     start = output.find("FAILURES")
@@ -97,8 +99,10 @@ PARTS = {"read": ("auditor", ("*:read",), ["GET"], 1),
          "write": ("admin", ("*:read", "*:write"), ["POST", "PUT", "PATCH", "DELETE"], 2)}  # fmt: skip
 
 
-def fuzz_part(part: str, examples: int, out: Path, phases: str = ALL_PHASES) -> tuple[int, str]:
+def fuzz_part(part: str, examples: int, out: Path, phases: str = ALL_PHASES, targeting: bool = True) -> tuple[int, str]:
     """Load the demo in a private folder, serve it, fuzz one part (read-only user on GETs, admin on writes).
+
+    targeting=False drops Hypothesis' search toward accepted inputs (security/st_runner.py says why).
 
     Returns schemathesis' exit code and the tail of its output (the failures, when there are any)."""
     user, scopes, methods, sends = PARTS[part]
@@ -110,7 +114,7 @@ def fuzz_part(part: str, examples: int, out: Path, phases: str = ALL_PHASES) -> 
         port = _free_port()
         proc = _serve(home, port)
         try:
-            return _fuzz(port, token, examples, methods, out / f"fuzz-{part}.xml", home, phases, sends)
+            return _fuzz(port, token, examples, methods, out / f"fuzz-{part}.xml", home, phases, sends, targeting)
         finally:
             proc.terminate()
             proc.wait(timeout=30)

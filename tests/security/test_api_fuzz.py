@@ -15,13 +15,15 @@ from security import fuzz_api
 EXAMPLES = int(os.environ.get("TANDEM_FUZZ_EXAMPLES", "100"))
 # `make test` runs the random examples only; `make security` adds the boundary/negative coverage phase.
 PHASES = os.environ.get("TANDEM_FUZZ_PHASES", "fuzzing")
+# `make test` draws every example afresh; `make security` also steers toward inputs the API accepts (st_runner.py).
+TARGETING = os.environ.get("TANDEM_SECURITY_FULL") == "1"
 
 
 @pytest.mark.slow
 @pytest.mark.fuzz
 @pytest.mark.parametrize("part", sorted(fuzz_api.PARTS))
 def test_api_survives_fuzzing(part: str, tmp_path: Path) -> None:
-    code, tail = fuzz_api.fuzz_part(part, EXAMPLES, tmp_path, PHASES)
+    code, tail = fuzz_api.fuzz_part(part, EXAMPLES, tmp_path, PHASES, TARGETING)
     report = (tmp_path / f"fuzz-{part}.xml").read_text()
     assert code == 0, tail
     # The run really exercised the API: one junit case per selected operation, none of them failed.

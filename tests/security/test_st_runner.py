@@ -28,3 +28,14 @@ def test_a_request_goes_out_the_given_number_of_times(sends: int, monkeypatch: p
     for _ in range(sends):
         st_runner._cache_outcome(context, other, failure)  # type: ignore[arg-type]
     assert st_runner._get_cached_outcome(context, other) is failure  # type: ignore[arg-type]
+
+
+def test_make_test_drops_only_the_target_phase() -> None:
+    import hypothesis
+    from schemathesis.config._projects import ProjectConfig
+
+    config = ProjectConfig()
+    steered = config.get_hypothesis_settings().phases
+    plain = st_runner._untargeted_settings(config).phases
+    assert hypothesis.Phase.target in steered
+    assert set(steered) - set(plain) == {hypothesis.Phase.target}
