@@ -67,7 +67,7 @@ CONTRACTS: list[ResourceContract] = [
             "lifecycle_stage": "run",
             "time_disposition": "invest",
             "time_rationale": "core",
-            "run_cost": {"amount": "120000.50", "currency": "USD"},
+            # No cost: costs have their own, narrower matrix (tests/inventory/test_cost_fields*.py).
             "data_classification": "restricted",
             "confidentiality": 4,
             "mfa": True,

@@ -16,37 +16,42 @@ from tandem.platform.auth.principal import Principal
 
 PREFIX = "/api/v1/inventory"
 router = APIRouter(prefix=PREFIX, tags=["inventory"])
+ABSENT: dict[str, Any] = {"response_model_exclude_unset": True}
 
 
 def _add_kind_routes(kind: Kind) -> None:
     create_schema, update_schema, read_schema = kind.create, kind.update, kind.read
     base = f"/{kind.plural}"
 
-    @router.get(base, response_model=PageOut[read_schema], name=f"list_{kind.entity}")  # type: ignore[valid-type]
+    # Answers are dicts without the fields the caller may not read (ASVS V8.2.3); exclude_unset keeps them absent
+    # instead of letting the response model fill them back in as null.
+    @router.get(base, response_model=PageOut[read_schema], name=f"list_{kind.entity}", **ABSENT)  # type: ignore[valid-type]
     def list_items(request: Request, session: DbSession, principal: Principal = requires("inventory.view")) -> Any:
         page = service.list_records(session, principal, kind, page_request(request, kind.spec))
-        return page_out(page, read_schema.model_validate)
+        access = service.field_access(session, principal, kind)
+        return page_out(page, lambda obj: service.read_out(session, principal, kind, obj, access))
 
-    @router.post(base, response_model=read_schema, status_code=201, name=f"create_{kind.entity}")
+    @router.post(base, response_model=read_schema, status_code=201, name=f"create_{kind.entity}", **ABSENT)
     def create_item(
         session: DbSession,
         body: create_schema = Body(),  # type: ignore[valid-type]
         principal: Principal = requires("inventory.edit"),
     ) -> Any:
-        return service.to_read(kind, service.create_record(session, principal, kind, body))
+        return service.read_out(session, principal, kind, service.create_record(session, principal, kind, body))
 
-    @router.get(base + "/{item_id}", response_model=read_schema, name=f"get_{kind.entity}")
+    @router.get(base + "/{item_id}", response_model=read_schema, name=f"get_{kind.entity}", **ABSENT)
     def get_item(item_id: uuid.UUID, session: DbSession, principal: Principal = requires("inventory.view")) -> Any:
-        return service.to_read(kind, service.get_record(session, principal, kind, item_id))
+        return service.read_out(session, principal, kind, service.get_record(session, principal, kind, item_id))
 
-    @router.patch(base + "/{item_id}", response_model=read_schema, name=f"update_{kind.entity}")
+    @router.patch(base + "/{item_id}", response_model=read_schema, name=f"update_{kind.entity}", **ABSENT)
     def update_item(
         item_id: uuid.UUID,
         session: DbSession,
         body: update_schema = Body(),  # type: ignore[valid-type]
         principal: Principal = requires("inventory.edit"),
     ) -> Any:
-        return service.to_read(kind, service.update_record(session, principal, kind, item_id, body))
+        obj = service.update_record(session, principal, kind, item_id, body)
+        return service.read_out(session, principal, kind, obj)
 
     @router.delete(base + "/{item_id}", status_code=204, name=f"delete_{kind.entity}")
     def delete_item(
@@ -55,7 +60,7 @@ def _add_kind_routes(kind: Kind) -> None:
         service.delete_record(session, principal, kind, item_id)
         return Response(status_code=204)
 
-    @router.post(base + "/{item_id}/attest", response_model=read_schema, name=f"attest_{kind.entity}")
+    @router.post(base + "/{item_id}/attest", response_model=read_schema, name=f"attest_{kind.entity}", **ABSENT)
     def attest_item(
         item_id: uuid.UUID,
         session: DbSession,
@@ -63,7 +68,8 @@ def _add_kind_routes(kind: Kind) -> None:
         principal: Principal = requires("inventory.attest"),
     ) -> Any:
         note = body.note if body is not None else ""
-        return service.to_read(kind, service.attest_record(session, principal, kind, item_id, note))
+        obj = service.attest_record(session, principal, kind, item_id, note)
+        return service.read_out(session, principal, kind, obj)
 
     if kind.entity == "relation":
         return

@@ -14,6 +14,7 @@ from tandem.inventory import repository as repo
 from tandem.inventory.columns import REF_KEY, columns_for
 from tandem.inventory.kinds import ENTITIES, Kind
 from tandem.platform.audit.chain import jsonable
+from tandem.platform.auth import fields
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
 from tandem.platform.safety.csvsafe import iter_csv
@@ -27,13 +28,25 @@ def export_rows(session: Session, principal: Principal | None, kind: Kind) -> tu
     rows = list(repo.KindRepository(session, kind).all(repo.KindRepository(session, kind).base_query(principal)))
     names = _reference_names(session, principal, kind, rows)
     units = dict(repo.unit_names(session))
+    access = fields.access(session, principal, f"inventory.{kind.entity}")
     out = []
     for row in rows:
+        hidden = access.hidden(row.org_unit_id)  # left out of the row (an empty cell in CSV), ASVS V8.2.3
         item: dict[str, Any] = {}
         for col in cols:
-            item[col.name] = _cell(row, col.name, col.field, col.kind, names, units)
+            if col.field not in hidden:
+                item[col.name] = _cell(row, col.name, col.field, col.kind, names, units)
         out.append(item)
-    return [c.name for c in cols], out
+    return [c.name for c in cols if _shown(access, c.field, rows)], out
+
+
+def _shown(access: fields.FieldAccess, field: str, rows: list[Any]) -> bool:
+    """Keep a column if the caller may read it on some exported record (or anywhere, when there are none)."""
+    if field not in fields.restricted_names(access.resource):
+        return True
+    if not rows:
+        return field not in access.hidden(None)
+    return any(field not in access.hidden(unit) for unit in {r.org_unit_id for r in rows})
 
 
 def _cell(row: Any, name: str, field: str, kind: str, names: dict[uuid.UUID, str], units: dict[uuid.UUID, str]) -> Any:
@@ -86,4 +99,4 @@ def render(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> Iterator
             return "true" if value else "false"
         return jsonable(value)
 
-    yield from iter_csv(([flat(r[c]) for c in columns] for r in rows), columns)
+    yield from iter_csv(([flat(r.get(c)) for c in columns] for r in rows), columns)

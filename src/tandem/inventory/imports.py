@@ -25,6 +25,7 @@ from tandem.inventory.settings import get_inventory_settings
 from tandem.platform import events
 from tandem.platform.audit.chain import jsonable
 from tandem.platform.audit.writer import append, record_event
+from tandem.platform.auth import fields
 from tandem.platform.auth.permissions import require, unit_path
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.types import utcnow
@@ -105,6 +106,7 @@ class Record:
 
     line: int
     values: dict[str, Any]
+    given: dict[str, tuple[str, int]] = field(default_factory=dict)  # restricted field -> (column, position)
 
 
 class _Resolver:
@@ -124,7 +126,7 @@ class _Resolver:
         for row in rows:
             values = self._row(row, columns)
             if values is not None:
-                records.append(Record(row.line, values))
+                records.append(Record(row.line, values, _given(self.kind, row, columns)))
         if self.errors:
             raise InvalidInput(self.errors)
         return records
@@ -206,6 +208,17 @@ class _Resolver:
         return None
 
 
+def _given(kind: Kind, row: tabular.Row, columns: dict[str, tabular.Column]) -> dict[str, tuple[str, int]]:
+    """Return the restricted fields this row fills, each with its first column and that column's position."""
+    restricted = fields.restricted_names(f"inventory.{kind.entity}")
+    out: dict[str, tuple[str, int]] = {}
+    for name in row.values:
+        col = columns[name]
+        if col.field in restricted and col.field not in out:
+            out[col.field] = (name, row.positions.get(name, 1))
+    return out
+
+
 def _column_of(loc: tuple[Any, ...], columns: dict[str, tabular.Column]) -> str:
     first = str(loc[0]) if loc else ""
     for col in columns.values():
@@ -257,18 +270,58 @@ def _plan(
     plan = Plan(kind.plural, file)
     seen: dict[tuple[Any, ...], int] = {}
     errors = []
+    guard = _FieldGuard(fields.access(session, principal, f"inventory.{kind.entity}"), file)
     for n, record in enumerate(records):
         key = (record.values["org_unit_id"], *(_norm(record.values.get(k)) for k in kind.key))
         if key in seen:
             errors.append(FieldError(f"{file}:{record.line}:1", f"same {'/'.join(kind.key)} as line {seen[key]}"))
             continue
         seen[key] = record.line
-        _plan_one(plan, kind, record, index.get(key))
+        existing = index.get(key)
+        guard.check(record, existing)
+        _plan_one(plan, kind, record, existing)
         if n % 10_000 == 0:
             report(n, len(records), "planning")
     if errors:
         raise InvalidInput(errors)
+    guard.raise_if_refused()
     return plan
+
+
+class _FieldGuard:
+    """Restricted fields (application costs) in an import: all or nothing, like every other problem.
+
+    A row may not set or change a field the importer may not change; a row that leaves it empty keeps the
+    record's current value (without the right to change it, an empty cell cannot mean "clear it").
+    """
+
+    def __init__(self, access: fields.FieldAccess, file: str) -> None:
+        self.access, self.file = access, file
+        self.restricted = fields.restricted_names(access.resource)
+        self.errors: list[FieldError] = []
+
+    def check(self, record: Record, existing: dict[str, Any] | None) -> None:
+        if not self.restricted:
+            return
+        locked = self.access.unwritable(record.values["org_unit_id"])
+        for name, action in locked.items():
+            cols = [c for c in record.values if c == name or c.startswith(f"{name}_")]
+            if name not in record.given:
+                if existing is not None:  # keep what is there
+                    for c in cols:
+                        record.values.pop(c)
+                continue
+            if existing is None and all(record.values.get(c) is None for c in cols):
+                continue
+            if existing is not None and all(record.values.get(c) == existing.get(c) for c in cols):
+                continue
+            column, position = record.given[name]
+            why = f"{column}: you may not set or change {name}: it needs the {action} permission on the row's org unit"
+            self.errors.append(FieldError(f"{self.file}:{record.line}:{position}", why))
+
+    def raise_if_refused(self) -> None:
+        if self.errors:
+            self.access.refuse(self.errors)
 
 
 def _plan_one(plan: Plan, kind: Kind, record: Record, existing: dict[str, Any] | None) -> None:

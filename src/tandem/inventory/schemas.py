@@ -197,8 +197,9 @@ class ApplicationRead(Output):
     retire_date: dt.date | None
     time_disposition: str | None
     time_rationale: str
-    run_cost: Money | None
-    change_cost: Money | None
+    # Absent from an answer when the caller may not see costs (inventory.costs.view); null means "no cost set".
+    run_cost: Money | None = None
+    change_cost: Money | None = None
     user_count: int | None
     hosting: str | None
     vendor_id: uuid.UUID | None

@@ -16,6 +16,7 @@ from tandem.inventory.relation_types import get_relation_type, relation_types
 from tandem.inventory.settings import get_inventory_settings
 from tandem.platform import events
 from tandem.platform.audit.writer import record_event
+from tandem.platform.auth import fields
 from tandem.platform.auth.models import OrgUnit
 from tandem.platform.auth.permissions import require
 from tandem.platform.auth.principal import Principal
@@ -52,14 +53,29 @@ def get_record(session: Session, principal: Principal | None, kind: Kind, record
 
 
 def to_read(kind: Kind, obj: Any) -> BaseModel:
-    """Return the output schema of a record."""
+    """Return the output schema of a record (every field: for the server's own use, not for a caller)."""
     return kind.read.model_validate(obj)
+
+
+def field_access(session: Session, principal: Principal | None, kind: Kind) -> fields.FieldAccess:
+    """Return what principal may read and write of kind's restricted fields (application costs)."""
+    return fields.access(session, principal, f"inventory.{kind.entity}")
+
+
+def read_out(
+    session: Session, principal: Principal | None, kind: Kind, obj: Any, access: fields.FieldAccess | None = None
+) -> dict[str, Any]:
+    """Return a record as principal may see it: restricted fields it may not read on the record's unit left out."""
+    checks = access or field_access(session, principal, kind)
+    return checks.strip(to_read(kind, obj).model_dump(), obj.org_unit_id)
 
 
 def create_record(session: Session, principal: Principal | None, kind: Kind, data: BaseModel) -> Any:
     """Create a record after checking permissions, references, rules and the natural key."""
     values = data.model_dump()
     _require_unit(session, principal, values["org_unit_id"], actions.EDIT.name)
+    defaults = {n: kind.create.model_fields[n].default for n in fields.restricted_names(f"inventory.{kind.entity}")}
+    _check_fields(session, principal, kind, values["org_unit_id"], defaults, values)
     _check(session, principal, kind, values, changed=set(values))
     row = _to_columns(values)
     row["last_verified_at"] = utcnow()
@@ -85,8 +101,10 @@ def update_record(
     if principal is not None:
         require(session, principal, actions.EDIT.name, obj)
     patch = data.model_dump(exclude_unset=True)
-    merged = validate_input(kind.create, {**as_input(kind, obj), **patch}, "body")
+    current = as_input(kind, obj)
+    merged = validate_input(kind.create, {**current, **patch}, "body")
     values = merged.model_dump()
+    _check_fields(session, principal, kind, obj.org_unit_id, current, {k: values[k] for k in patch}, obj)
     if values["org_unit_id"] != obj.org_unit_id:
         _require_unit(session, principal, values["org_unit_id"], actions.EDIT.name)
     _check(session, principal, kind, values, changed=set(patch), record_id=obj.id)
@@ -240,6 +258,23 @@ def _to_columns(values: dict[str, Any]) -> dict[str, Any]:
 
 def _key(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
     return {k: row.get(k) for k in kind.key}
+
+
+def _check_fields(
+    session: Session,
+    principal: Principal | None,
+    kind: Kind,
+    unit_id: uuid.UUID,
+    current: dict[str, Any],
+    wanted: dict[str, Any],
+    record: Any = None,
+) -> None:
+    """Refuse a write that sets or changes a field principal may not change (sending it unchanged is fine)."""
+    changed = [
+        n for n in fields.restricted_names(f"inventory.{kind.entity}") if n in wanted and wanted[n] != current.get(n)
+    ]
+    if changed:
+        field_access(session, principal, kind).check_write(unit_id, sorted(changed), record=record)
 
 
 def _require_unit(session: Session, principal: Principal | None, unit_id: uuid.UUID, action: str) -> None:

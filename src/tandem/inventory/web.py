@@ -13,14 +13,15 @@ from tandem.inventory import graph, service
 from tandem.inventory import repository as repo
 from tandem.inventory.kinds import ENTITIES, KINDS, Kind, kind_of
 from tandem.inventory.relation_types import get_relation_type
-from tandem.inventory.webforms import form_fields, read_form
+from tandem.inventory.webforms import form_fields, locked_fields, read_form
 from tandem.platform.api.deps import DbSession, requires
 from tandem.platform.audit.service import entries_for
+from tandem.platform.auth import fields
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import PageRequest
 from tandem.platform.errors import NotFound, TandemError
 from tandem.platform.references import related
-from tandem.platform.web.forms import WebForm, discard, form_errors, text
+from tandem.platform.web.forms import WebForm, discard, field_of, form_errors, text
 from tandem.platform.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -64,8 +65,15 @@ def list_page(
     kind = _kind(plural)
     params = {k: v for k, v in request.query_params.items() if v and k != "flash"}
     page = service.list_records(session, principal, kind, PageRequest.parse(kind.spec, params))
-    rows = [service.to_read(kind, obj).model_dump() | {"_stale": service.is_stale(obj)} for obj in page.items]
-    columns = [kind.label, *[f for f in next(iter(kind.lens.values()))[:5] if f != kind.label]]
+    access = service.field_access(session, principal, kind)
+    rows = [
+        service.read_out(session, principal, kind, obj, access) | {"_stale": service.is_stale(obj)}
+        for obj in page.items
+    ]
+    hidden = (
+        fields.restricted_names(access.resource) if any(access.hidden(o.org_unit_id) for o in page.items) else set()
+    )
+    columns = [kind.label, *[f for f in next(iter(kind.lens.values()))[:5] if f != kind.label and f not in hidden]]
     return render(
         request,
         "inventory/list.html",
@@ -99,8 +107,8 @@ def new_page(
     """Show an empty form."""
     kind = _kind(plural)
     values = {k: v for k, v in request.query_params.items() if k in kind.create.model_fields}
-    fields = form_fields(session, principal, kind, values)
-    return render(request, "inventory/form.html", kind=kind, fields=fields, errors={}, record=None)
+    inputs = form_fields(session, principal, kind, values)
+    return render(request, "inventory/form.html", kind=kind, fields=inputs, errors={}, record=None)
 
 
 @router.post("/inventory/{plural}/new")
@@ -109,14 +117,15 @@ def create_page(
 ) -> Response:
     """Create a record from the form, or show the form again with each error beside its field."""
     kind = _kind(plural)
-    data = read_form(kind, form, partial=False)
+    locked = locked_fields(session, principal, kind, None)
+    data = read_form(kind, form, partial=False, locked=locked)
     try:
         obj = service.create_record(session, principal, kind, service.validate_input(kind.create, data, "body"))
     except TandemError as exc:
         discard(session)
-        fields = form_fields(session, principal, kind, data)
+        inputs = form_fields(session, principal, kind, {k: v for k, v in data.items() if k not in locked})
         return render(
-            request, "inventory/form.html", 422, kind=kind, fields=fields, errors=form_errors(exc), record=None
+            request, "inventory/form.html", 422, kind=kind, fields=inputs, errors=_form_errors(exc), record=None
         )
     return redirect(f"/inventory/{plural}/{obj.id}", f"{kind.entity.replace('_', ' ').capitalize()} created.")
 
@@ -132,11 +141,13 @@ def detail_page(
     """Show a record: the CIO lens and the CISO lens side by side, freshness, relations, impact and history."""
     kind = _kind(plural)
     obj = service.get_record(session, principal, kind, record_id)
-    data = service.to_read(kind, obj).model_dump()
+    data = service.read_out(session, principal, kind, obj)
     names = _names(session, principal, kind, obj, data)
     relations = _relations(session, principal, obj.id)
     impact = graph.impact(session, principal, kind, obj, 4) if kind.entity != "relation" else None
     history = entries_for(session, kind.model.__tablename__, str(obj.id), 20)
+    # The change history must not show what the lenses hide (a cost's old and new amounts).
+    secret = {c for n in service.field_access(session, principal, kind).hidden(obj.org_unit_id) for c in _columns(n)}
     return render(
         request,
         "inventory/detail.html",
@@ -148,11 +159,17 @@ def detail_page(
         relations=relations,
         impact=impact,
         history=history,
+        secret=secret,
         stale=service.is_stale(obj),
         entities=ENTITIES,
         # What other domains say about this record (e.g. open vulnerability findings), as links they may see.
         related_refs=related(session, principal, kind.entity, obj.id),
     )
+
+
+def _columns(name: str) -> tuple[str, ...]:
+    """Return the table columns a field is stored in (money: amount in minor units and currency)."""
+    return (name, f"{name}_minor", f"{name}_currency")
 
 
 # Shown instead of the name of a linked record outside the reader's units (never linked: it would be a 404).
@@ -215,8 +232,8 @@ def edit_page(
     """Show the form filled with the record."""
     kind = _kind(plural)
     obj = service.get_record(session, principal, kind, record_id)
-    fields = form_fields(session, principal, kind, service.as_input(kind, obj))
-    return render(request, "inventory/form.html", kind=kind, fields=fields, errors={}, record=obj)
+    inputs = form_fields(session, principal, kind, service.as_input(kind, obj), obj.org_unit_id)
+    return render(request, "inventory/form.html", kind=kind, fields=inputs, errors={}, record=obj)
 
 
 @router.post("/inventory/{plural}/{record_id}/edit")
@@ -230,7 +247,9 @@ def update_page(
 ) -> Response:
     """Save the form; errors are shown beside their fields."""
     kind = _kind(plural)
-    data = read_form(kind, form, partial=True)
+    current = service.get_record(session, principal, kind, record_id)
+    locked = locked_fields(session, principal, kind, current.org_unit_id)
+    data = read_form(kind, form, partial=True, locked=locked)
     if kind.entity == "relation":
         data = {k: v for k, v in data.items() if k in kind.update.model_fields}
     try:
@@ -240,9 +259,11 @@ def update_page(
     except TandemError as exc:
         discard(session)
         record = service.get_record(session, principal, kind, record_id)
-        fields = form_fields(session, principal, kind, {**service.as_input(kind, record), **data})
+        # A refused value is not echoed back into the form: the record's own is shown.
+        values = {**service.as_input(kind, record), **{k: v for k, v in data.items() if k not in locked}}
+        inputs = form_fields(session, principal, kind, values, record.org_unit_id)
         return render(
-            request, "inventory/form.html", 422, kind=kind, fields=fields, errors=form_errors(exc), record=record
+            request, "inventory/form.html", 422, kind=kind, fields=inputs, errors=_form_errors(exc), record=record
         )
     return redirect(f"/inventory/{plural}/{obj.id}", "Saved.")
 
@@ -329,6 +350,14 @@ def _network(result: dict[str, Any]) -> dict[str, Any]:
         "margin": {"l": 20, "r": 20, "t": 20, "b": 40},
     }
     return {"data": [edge_trace, node_trace], "layout": layout}
+
+
+def _form_errors(exc: TandemError) -> dict[str, str]:
+    """Return the form's errors; a refused restricted field is also named beside its input."""
+    errors = form_errors(exc)
+    if isinstance(exc, fields.FieldsDenied):
+        errors |= {field_of(e.location): e.reason for e in exc.errors}
+    return errors
 
 
 def kind_for(name: str) -> Kind:

@@ -16,6 +16,7 @@ from tandem.inventory.columns import columns_for, key_description
 from tandem.inventory.kinds import KINDS
 from tandem.inventory.settings import get_inventory_settings
 from tandem.platform.api.deps import DbSession, requires
+from tandem.platform.auth.fields import FieldsDenied
 from tandem.platform.auth.principal import Principal
 from tandem.platform.config import get_settings
 from tandem.platform.errors import InvalidInput, TandemError
@@ -83,7 +84,7 @@ async def import_preview(
 
 
 def _errors(exc: Exception) -> list[dict[str, str]]:
-    if isinstance(exc, InvalidInput):
+    if isinstance(exc, InvalidInput | FieldsDenied):
         return [{"location": e.location, "reason": e.reason} for e in exc.errors]
     if isinstance(exc, UnsafeInput):
         return [{"location": exc.location or "file", "reason": exc.reason}]

@@ -14,6 +14,7 @@ from tandem.inventory import repository as repo
 from tandem.inventory.columns import MONEY
 from tandem.inventory.kinds import ENTITIES, Kind
 from tandem.inventory.relation_types import relation_types
+from tandem.platform.auth import fields
 from tandem.platform.auth.principal import Principal
 from tandem.platform.web.render import field_label
 
@@ -50,42 +51,56 @@ def _has(annotation: Any, wanted: type) -> bool:
     )
 
 
-def form_fields(session: Session, principal: Principal, kind: Kind, values: dict[str, Any]) -> list[FormField]:
-    """Return the inputs of kind's form, prefilled from values."""
+def locked_fields(session: Session, principal: Principal, kind: Kind, org_unit_id: uuid.UUID | None) -> frozenset[str]:
+    """Return the restricted fields principal may not change on a record of the unit (None: of any unit)."""
+    access = fields.access(session, principal, f"inventory.{kind.entity}")
+    return frozenset(access.unwritable(org_unit_id))
+
+
+def form_fields(
+    session: Session, principal: Principal, kind: Kind, values: dict[str, Any], org_unit_id: uuid.UUID | None = None
+) -> list[FormField]:
+    """Return the inputs of kind's form, prefilled from values; restricted fields read-only or left out."""
+    access = fields.access(session, principal, f"inventory.{kind.entity}")
+    hidden, locked = access.hidden(org_unit_id), access.unwritable(org_unit_id)
     out = []
     for name, info in kind.create.model_fields.items():
-        if name == "source":
+        if name == "source" or name in hidden:
             continue
-        label = field_label(name)
         value = values.get(name)
-        if name == "org_unit_id":
-            units = sorted(((str(i), n) for i, n in repo.unit_names(session)), key=lambda x: x[1])
-            out.append(FormField(name, "Org unit", "select", units, value))
-        elif name in kind.refs:
-            out.append(
-                FormField(name, label, "select", [("", "—"), *_choices(session, principal, kind.refs[name])], value)
-            )
-        elif name in MONEY:
-            out.append(FormField(name, label, "money", [], value or {}))
-        elif name in ("type",) and kind.entity == "relation":
-            out.append(FormField(name, "Type", "select", [(r.name, r.label) for r in relation_types()], value))
-        elif name in ("source_kind", "target_kind"):
-            out.append(FormField(name, label, "select", [(e, e.replace("_", " ")) for e in ENTITIES], value))
-        elif (options := _literal_options(info.annotation)) is not None:
-            blank = [("", "—")] if not info.is_required() and info.default is None else []
-            out.append(FormField(name, label, "select", blank + [(o, o) for o in options], value))
-        elif _has(info.annotation, bool):
-            out.append(FormField(name, label, "checkbox", [], value))
-        elif _has(info.annotation, list):
-            out.append(
-                FormField(name, label + " (separate with ;)", "text", [], ";".join(value or []), HELP.get(name, ""))
-            )
-        elif name in ("description", "time_rationale", "services", "notes"):
-            out.append(FormField(name, label, "textarea", [], value))
+        if name in locked:
+            help_text = f"changing it needs {locked[name]}"
+            out.append(FormField(name, field_label(name), "readonly", [], value, help_text))
         else:
-            widget = "date" if name.endswith("_date") else "text"
-            out.append(FormField(name, label, widget, [], "" if value is None else value))
+            out.append(_input(session, principal, kind, name, info, value))
     return out
+
+
+def _input(session: Session, principal: Principal, kind: Kind, name: str, info: Any, value: Any) -> FormField:
+    """Return the input for one field, its widget chosen from the field's type."""
+    label = field_label(name)
+    if name == "org_unit_id":
+        units = sorted(((str(i), n) for i, n in repo.unit_names(session)), key=lambda x: x[1])
+        return FormField(name, "Org unit", "select", units, value)
+    if name in kind.refs:
+        return FormField(name, label, "select", [("", "—"), *_choices(session, principal, kind.refs[name])], value)
+    if name in MONEY:
+        return FormField(name, label, "money", [], value or {})
+    if name in ("type",) and kind.entity == "relation":
+        return FormField(name, "Type", "select", [(r.name, r.label) for r in relation_types()], value)
+    if name in ("source_kind", "target_kind"):
+        return FormField(name, label, "select", [(e, e.replace("_", " ")) for e in ENTITIES], value)
+    if (options := _literal_options(info.annotation)) is not None:
+        blank = [("", "—")] if not info.is_required() and info.default is None else []
+        return FormField(name, label, "select", blank + [(o, o) for o in options], value)
+    if _has(info.annotation, bool):
+        return FormField(name, label, "checkbox", [], value)
+    if _has(info.annotation, list):
+        return FormField(name, label + " (separate with ;)", "text", [], ";".join(value or []), HELP.get(name, ""))
+    if name in ("description", "time_rationale", "services", "notes"):
+        return FormField(name, label, "textarea", [], value)
+    widget = "date" if name.endswith("_date") else "text"
+    return FormField(name, label, widget, [], "" if value is None else value)
 
 
 def _choices(session: Session, principal: Principal, entity: str) -> list[tuple[str, str]]:
@@ -94,18 +109,24 @@ def _choices(session: Session, principal: Principal, entity: str) -> list[tuple[
     return sorted(((str(r[0]), str(r[2])) for r in rows), key=lambda x: x[1].lower())
 
 
-def read_form(kind: Kind, form: FormData, partial: bool) -> dict[str, Any]:
-    """Turn submitted fields into an input dict (empty = not given on create, cleared on edit)."""
+def read_form(kind: Kind, form: FormData, partial: bool, locked: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Turn submitted fields into an input dict (empty = not given on create, cleared on edit).
+
+    A locked field (one the user may not change) is not on the form: it is read only if the post carries it
+    anyway, so that a forged value reaches the service and is refused there, by name.
+    """
     data: dict[str, Any] = {}
     for name, info in kind.create.model_fields.items():
         if name == "source":
             continue
         if name in MONEY:
             amount, currency = _text(form, f"{name}_amount"), _text(form, f"{name}_currency")
-            if amount or currency:
+            if name in locked and not (amount or currency):
+                continue
+            if amount or (name in locked and currency):
                 data[name] = {"amount": amount or "0", "currency": currency}
             elif partial:
-                data[name] = None
+                data[name] = None  # no amount: no cost (the prefilled currency alone does not make one)
             continue
         if _has(info.annotation, bool) and _literal_options(info.annotation) is None:
             data[name] = form.get(name) == "on"

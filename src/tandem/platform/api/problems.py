@@ -78,8 +78,9 @@ def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: TandemError) -> Response:
         await denials.note_refusal(request, exc)
         errors = None
-        if isinstance(exc, InvalidInput):
-            errors = [{"location": e.location, "reason": e.reason} for e in exc.errors]
+        located = getattr(exc, "errors", None)  # InvalidInput, and a refused write of restricted fields (403)
+        if isinstance(exc, InvalidInput) or located:
+            errors = [{"location": e.location, "reason": e.reason} for e in located or ()]
         return problem(status_of(exc), exc.title, exc.message, request, errors)
 
     @app.exception_handler(RequestValidationError)

@@ -159,8 +159,9 @@ SPECS: list[MetricSpec] = [
     MetricSpec("strategy.board_decisions_open", "Decisions needed from the board", "count", "strategy.view",
                _decisions(True)),
     MetricSpec("inventory.applications", "Applications", "count", "inventory.view", _apps(False)),
-    MetricSpec("inventory.application_run_cost", "Yearly run cost of the applications", "money", "inventory.view",
-               _apps(True)),
+    # Costs need their own permission (inventory.costs.view: not a plain viewer), as on the application records.
+    MetricSpec("inventory.application_run_cost", "Yearly run cost of the applications", "money",
+               "inventory.costs.view", _apps(True)),
     MetricSpec("inventory.stale_records", "Inventory records not verified lately", "count", "inventory.view", _stale),
     MetricSpec("inventory.stale_share", "Share of the inventory not verified lately", "ratio", "inventory.view",
                _stale_share),
