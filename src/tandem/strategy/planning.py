@@ -30,10 +30,10 @@ from tandem.strategy.optimizer import (
     solve,
 )
 from tandem.strategy.problem import Snapshot, snapshot
-from tandem.strategy.settings import get_strategy_settings
 from tandem.strategy.repository import StrategyRepository
 from tandem.strategy.schemas import OptimizeRequest
 from tandem.strategy.service import visible_initiatives
+from tandem.strategy.settings import get_strategy_settings
 
 
 def build_snapshot(session: Session, principal: Principal | None, plan: Plan) -> Snapshot:
