@@ -12,12 +12,16 @@ from tests.support.live import Live
 BASE = "/api/v1/strategy"
 
 
-def test_a_unit_has_at_most_two_plans_in_progress(live: Live) -> None:
+def _unit(live: Live) -> str:
     with live.client("admin") as client:
         made = client.post("/api/v1/auth/org-units", json={"name": f"Burst {uuid.uuid4().hex[:6]}",
                                                            "parent_id": str(live.units["it"])})  # fmt: skip
         assert made.status_code == 201, made.text
-        unit = made.json()["id"]
+        return str(made.json()["id"])
+
+
+def test_a_unit_has_at_most_two_plans_in_progress(live: Live) -> None:
+    unit, other = _unit(live), _unit(live)
     body = {"org_unit_id": unit, "time_limit": 2, "frontier": False}
     with live.client("cio") as client:
         first, second = (client.post(f"{BASE}/plans", json=body) for _ in range(2))
@@ -25,7 +29,7 @@ def test_a_unit_has_at_most_two_plans_in_progress(live: Live) -> None:
         refused = client.post(f"{BASE}/plans", json=body)
         assert refused.status_code == 409, refused.text
         assert "2 plans of this org unit are still being computed" in refused.json()["detail"]
-        other_unit = client.post(f"{BASE}/plans", json=body | {"org_unit_id": str(live.units["it"])})
+        other_unit = client.post(f"{BASE}/plans", json=body | {"org_unit_id": other})
         assert other_unit.status_code == 202, other_unit.text  # the limit is per unit
 
     job_id = uuid.UUID(first.json()["job_id"])
