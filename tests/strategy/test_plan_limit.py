@@ -7,17 +7,10 @@ from __future__ import annotations
 import uuid
 
 from tandem.platform.jobs import service as jobs
+from tests.strategy.test_api import _unit
 from tests.support.live import Live
 
 BASE = "/api/v1/strategy"
-
-
-def _unit(live: Live) -> str:
-    with live.client("admin") as client:
-        made = client.post("/api/v1/auth/org-units", json={"name": f"Burst {uuid.uuid4().hex[:6]}",
-                                                           "parent_id": str(live.units["it"])})  # fmt: skip
-        assert made.status_code == 201, made.text
-        return str(made.json()["id"])
 
 
 def test_a_unit_has_at_most_two_plans_in_progress(live: Live) -> None:

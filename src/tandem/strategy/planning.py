@@ -5,14 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tandem.platform.auth.permissions import require, visible_unit_ids
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import Page, PageRequest
 from tandem.platform.errors import Conflict, NotFound
-from tandem.platform.jobs.models import Job
 from tandem.platform.jobs.service import enqueue
 from tandem.strategy import actions, policy
 from tandem.strategy import repository as repo
@@ -67,11 +65,8 @@ def _check_capacity(session: Session, unit: uuid.UUID) -> None:
 
     Counted by their jobs, not by the plans' own status: a plan whose job died never blocks the unit."""
     limit = get_strategy_settings().max_plans_in_progress
-    busy = session.scalar(
-        select(func.count()).select_from(Plan).join(Job, Job.id == Plan.job_id)
-        .where(Plan.org_unit_id == unit, Job.status.in_(("queued", "running")))
-    )  # fmt: skip
-    if busy and busy >= limit:
+    busy = repo.plans_in_progress(session, unit)
+    if busy >= limit:
         raise Conflict(
             f"{busy} plans of this org unit are still being computed (at most {limit} at a time, "
             "TANDEM_STRATEGY_MAX_PLANS_IN_PROGRESS): wait for one to finish or cancel its job"

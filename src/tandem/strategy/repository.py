@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.paging import ListSpec, Page, PageRequest
 from tandem.platform.db.repository import Repository
+from tandem.platform.jobs.models import Job
 from tandem.strategy.models import (
     Approval,
     Dependency,
@@ -147,6 +148,15 @@ def latest_plan(session: Session, unit_ids: list[uuid.UUID] | None, approved: bo
     if unit_ids is not None:
         stmt = stmt.where(Plan.org_unit_id.in_(unit_ids))
     return session.scalars(stmt.order_by(Plan.created_at.desc()).limit(1)).first()
+
+
+def plans_in_progress(session: Session, unit_id: uuid.UUID) -> int:
+    """Count the unit's plans whose jobs are queued or running (a plan whose job died does not count)."""
+    stmt = (
+        select(func.count()).select_from(Plan).join(Job, Job.id == Plan.job_id)
+        .where(Plan.org_unit_id == unit_id, Job.status.in_(("queued", "running")))
+    )  # fmt: skip
+    return int(session.scalar(stmt) or 0)
 
 
 def subtree(session: Session, unit_id: uuid.UUID) -> set[uuid.UUID]:
