@@ -107,6 +107,7 @@ def update_record(
     _check_fields(session, principal, kind, obj.org_unit_id, current, {k: values[k] for k in patch}, obj)
     if values["org_unit_id"] != obj.org_unit_id:
         _require_unit(session, principal, values["org_unit_id"], actions.EDIT.name)
+        _check_moved_fields(session, principal, kind, values, obj)
     _check(session, principal, kind, values, changed=set(patch), record_id=obj.id)
     row = _to_columns(values)
     if any(row[k] != getattr(obj, k) for k in kind.key) or row["org_unit_id"] != obj.org_unit_id:
@@ -275,6 +276,22 @@ def _check_fields(
     ]
     if changed:
         field_access(session, principal, kind).check_write(unit_id, sorted(changed), record=record)
+
+
+def _check_moved_fields(
+    session: Session, principal: Principal | None, kind: Kind, values: dict[str, Any], record: Any
+) -> None:
+    """Refuse moving a record into a unit where principal may not change the restricted fields it carries there.
+
+    The costs travel with the application: in the new unit they are as good as set there, so a move needs the
+    write permission of every restricted field that has a value, on the destination (an empty field moves freely).
+    """
+    access = field_access(session, principal, kind)
+    needs = access.unwritable(values["org_unit_id"])
+    carried = sorted(n for n in needs if values.get(n) is not None)
+    if carried:
+        why = "{} has a value and moves with the record: moving it to this org unit needs the {} permission there"
+        access.refuse([FieldError(f"body.{n}", why.format(n, needs[n])) for n in carried], record)
 
 
 def _require_unit(session: Session, principal: Principal | None, unit_id: uuid.UUID, action: str) -> None:

@@ -285,10 +285,12 @@ def sign(
 @router.get("/rationalisation")
 def time_grid(session: DbSession, principal: Principal = requires(VIEW)) -> Any:
     """Applications on the TIME grid: fit scores (or not assessed), disposition, suggested disposition, run cost,
-    ALE, and the lists of disagreements and eliminate-but-invest exceptions."""
+    ALE, and the lists of disagreements and eliminate-but-invest exceptions. run_cost is absent from an application
+    whose costs the caller may not see (inventory.costs.view on its unit); costs_hidden counts them."""
     apps = rationalisation.time_grid(session, principal)
     return {"items": apps, "disagreements": [a["id"] for a in rationalisation.disagreements(apps)],
-            "exceptions": [a["id"] for a in rationalisation.inconsistencies(apps)]}  # fmt: skip
+            "exceptions": [a["id"] for a in rationalisation.inconsistencies(apps)],
+            "costs_hidden": rationalisation.costs_hidden(apps)}  # fmt: skip
 
 
 @router.put("/applications/{application_id}/fit", response_model=FitRead)

@@ -64,8 +64,8 @@ def frontier(points: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def time_grid(apps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return applications as bubbles on the TIME grid: size = yearly run cost, colour = ALE of their risks; hollow
-    bubbles have no fit scores yet and sit in their disposition's quadrant."""
+    """Return applications as bubbles on the TIME grid: size = yearly run cost (one neutral size where the reader may
+    not see it), colour = ALE of their risks; hollow bubbles have no fit scores yet and sit in their quadrant."""
     data = [{"type": "scatter", "mode": "markers+text", "text": [a["name"] for a in apps], "textposition": "top center",
              "x": [a["technical_fit"] for a in apps], "y": [a["business_fit"] for a in apps],
              "marker": {"size": [a["size"] for a in apps], "color": [a["ale"] for a in apps], "colorscale": "Reds",

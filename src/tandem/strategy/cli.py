@@ -125,7 +125,7 @@ def time_grid_cmd(fmt: Format = format_option()) -> None:
         apps = rationalisation.time_grid(session, CONSOLE)
     rows = [{"application": a["name"], "disposition": a["disposition"] or "", "business_fit": a["business_score"],
              "technical_fit": a["technical_score"], "suggested": a["suggested"] or "not assessed",
-             "run_cost": _money(a["run_cost"]), "ale": _money(a["ale"])} for a in apps]  # fmt: skip
+             "run_cost": _money(a.get("run_cost")), "ale": _money(a["ale"])} for a in apps]  # fmt: skip
     columns = ["application", "disposition", "business_fit", "technical_fit", "suggested", "run_cost", "ale"]
     emit(rows, columns, fmt, "TIME grid")
 

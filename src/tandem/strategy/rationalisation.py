@@ -1,4 +1,7 @@
-"""Application rationalisation: applications on the TIME grid with run cost and risk, and TIME consistency."""
+"""Application rationalisation: applications on the TIME grid with run cost and risk, and TIME consistency.
+
+Run cost is a restricted field of the application (inventory.costs.view on its unit): an application whose cost the
+reader may not see has no run_cost key at all and a neutral bubble size that says nothing about the cost."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from tandem.strategy.fit import HIGH, LOW, suggested_disposition
 # TIME quadrant centres on (technical fit, business fit), for applications with a disposition but no fit scores
 # yet: they sit in their quadrant, spread by a stable jitter so bubbles do not overlap, drawn as not assessed.
 QUADRANT = {"invest": (0.75, 0.75), "migrate": (0.25, 0.75), "tolerate": (0.75, 0.25), "eliminate": (0.25, 0.25)}
+NEUTRAL_SIZE = 20.0  # bubble size of an application whose cost the reader may not see (not derived from the cost)
 
 
 def _jitter(name: str) -> tuple[float, float]:
@@ -35,6 +39,7 @@ def time_grid(session: Session, principal: Principal) -> list[dict[str, Any]]:
     disposition's quadrant when not assessed), run cost, ALE, linked initiatives, and the suggested disposition."""
     kind = inventory.kind_of("application")
     page = inventory.list_records(session, principal, kind, PageRequest.parse(kind.spec, {"limit": "500"}))
+    access = inventory.field_access(session, principal, kind)
     fits = repo.fits_for(session, [app.id for app in page.items])
     out = []
     for app in page.items:
@@ -51,29 +56,34 @@ def time_grid(session: Session, principal: Principal) -> list[dict[str, Any]]:
         else:
             (cx, cy), (dx, dy) = QUADRANT[app.time_disposition], _jitter(app.name)
             x, y, suggested = cx + dx, cy + dy, None
-        cost = (app.run_cost_minor or 0) / 100
         links = [(i, a) for i in repo.initiatives_linking(session, "applications", app.id)
                  for a in repo.links_of(session, "applications", [i])[i] if a.application_id == app.id]  # fmt: skip
-        out.append(
-            {
-                "id": str(app.id),
-                "name": app.name,
-                "disposition": app.time_disposition,
-                "assessed": fit is not None,
-                "business_score": fit.business_fit if fit else None,
-                "technical_score": fit.technical_fit if fit else None,
-                "rationale": fit.rationale if fit else "",
-                "suggested": suggested,
-                "run_cost": cost,
-                "ale": ale,
-                "technical_fit": x,
-                "business_fit": y,
-                "size": 14 + min(46.0, (cost / 20_000) ** 0.5),
-                "actions": [a.action for _, a in links],
-            }
-        )
+        item: dict[str, Any] = {
+            "id": str(app.id),
+            "name": app.name,
+            "disposition": app.time_disposition,
+            "assessed": fit is not None,
+            "business_score": fit.business_fit if fit else None,
+            "technical_score": fit.technical_fit if fit else None,
+            "rationale": fit.rationale if fit else "",
+            "suggested": suggested,
+            "ale": ale,
+            "technical_fit": x,
+            "business_fit": y,
+            "size": NEUTRAL_SIZE,
+            "actions": [a.action for _, a in links],
+        }
+        if "run_cost" not in access.hidden(app.org_unit_id):
+            cost = (app.run_cost_minor or 0) / 100
+            item |= {"run_cost": cost, "size": 14 + min(46.0, (cost / 20_000) ** 0.5)}
+        out.append(item)
     out.sort(key=lambda a: (not a["assessed"], a["name"].lower()))
     return out
+
+
+def costs_hidden(apps: list[dict[str, Any]]) -> int:
+    """Return how many of the applications have a run cost the reader may not see."""
+    return sum("run_cost" not in a for a in apps)
 
 
 def inconsistencies(apps: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -127,5 +127,5 @@ def time_page(request: Request, session: DbSession, principal: Principal = requi
     """Applications on the TIME grid with run-cost and risk bubbles, and TIME conflicts."""
     apps = rationalisation.time_grid(session, principal)
     return render(request, "strategy/rationalisation.html", apps=apps, chart=charts.time_grid(apps) if apps else None,
-                  conflicts=rationalisation.inconsistencies(apps),
+                  conflicts=rationalisation.inconsistencies(apps), costs_hidden=rationalisation.costs_hidden(apps),
                   disagreements=rationalisation.disagreements(apps))  # fmt: skip

@@ -34,7 +34,7 @@ def portfolio_context(session: Session, principal: Principal) -> dict[str, Any]:
 
 
 def applications_context(session: Session, principal: Principal) -> dict[str, Any]:
-    """The TIME grid and run cost by capability."""
+    """The TIME grid and run cost by capability (sums and chart hold only the costs principal may see)."""
     apps = cached.apps(session, principal)
     return {"apps": apps, "cells": {c.disposition: c for c in apps.grid}, **_fmt(session, principal),
             "chart": charts.capability_cost(apps.by_capability) if apps.by_capability else None}  # fmt: skip

@@ -1,5 +1,9 @@
 """The application portfolio and the inventory's freshness: the TIME grid, run cost by business capability, and
-how many records nobody has verified lately."""
+how many records nobody has verified lately.
+
+Run costs are a restricted field (inventory.costs.view, checked on each application's unit): every sum counts only
+the applications whose costs the reader may see, and says how many it left out, so a total is never silently short.
+"""
 
 from __future__ import annotations
 
@@ -13,21 +17,28 @@ from tandem.inventory.models import MODELS, Application, Capability, Relation
 from tandem.inventory.settings import get_inventory_settings
 from tandem.platform.auth.principal import Principal
 from tandem.platform.db.types import utcnow
-from tandem.reporting.queries.common import graceful, link, may, ratio, scoped
+from tandem.reporting.queries.common import graceful, link, may, ratio, scoped, units
 
 VIEW = "inventory.view"
+COSTS = "inventory.costs.view"
 DISPOSITIONS = ("invest", "tolerate", "migrate", "eliminate")
 FRESHNESS_KINDS = ("applications", "assets", "data-stores", "software", "vendors", "capabilities", "people")
 
 
 @dataclass
 class TimeCell:
-    """Applications with one TIME disposition (or none) and their yearly run cost."""
+    """Applications with one TIME disposition (or none) and the yearly run cost of those whose costs are shown."""
 
     disposition: str
     count: int
     run_cost: float
     url: str
+    costs_hidden: int = 0  # applications counted here whose costs the reader may not see
+
+    @property
+    def costs_shown(self) -> bool:
+        """Return whether run_cost means something: the cell is empty or holds a cost the reader may see."""
+        return self.count == 0 or self.count > self.costs_hidden
 
 
 @dataclass
@@ -40,6 +51,13 @@ class AppPortfolio:
     by_capability: list[tuple[str, float, str]] = field(default_factory=list)  # (name, run cost, url)
     unassigned_cost: float = 0.0
     list_url: str = "/inventory/applications"
+    costs_hidden: int = 0  # visible applications whose costs the reader may not see: left out of every sum
+    may_see_costs: bool = False  # the reader holds inventory.costs.view on some unit
+
+    @property
+    def costs_shown(self) -> bool:
+        """Return whether the sums mean something (false: every visible cost is hidden, show no money at all)."""
+        return self.may_see_costs and (self.total == 0 or self.total > self.costs_hidden)
 
 
 @dataclass
@@ -86,23 +104,37 @@ def app_portfolio(session: Session, principal: Principal, top: int = 8) -> AppPo
     """Return the TIME grid (count and run cost per disposition) and run cost by supported capability."""
     if not may(principal, VIEW):
         return AppPortfolio()
-    cost = func.coalesce(func.sum(Application.run_cost_minor), 0)
-    stmt = select(Application.time_disposition, func.count(), cost).group_by(Application.time_disposition)
+    cost_units = units(session, principal, COSTS)
+    priced = Application.org_unit_id.in_(cost_units)
+    cost = func.coalesce(func.sum(case((priced, Application.run_cost_minor), else_=None)), 0)
+    hidden = func.coalesce(func.sum(case((priced, 0), else_=1)), 0)
+    stmt = select(Application.time_disposition, func.count(), cost, hidden).group_by(Application.time_disposition)
     found = session.execute(scoped(stmt, session, principal, Application, VIEW))
-    rows = {d: (int(n), float(c) / 100) for d, n, c in found}
+    rows = {d: (int(n), float(c) / 100, int(h)) for d, n, c, h in found}
     url = "/inventory/applications"
-    grid = [TimeCell(d, *rows.get(d, (0, 0.0)), link(url, time_disposition=d)) for d in DISPOSITIONS]
+    grid = [_cell(rows, d, link(url, time_disposition=d)) for d in DISPOSITIONS]
     if None in rows:
-        grid.append(TimeCell("unassessed", *rows[None], "/inventory/applications"))
+        grid.append(_cell(rows, None, url))
     out = AppPortfolio(grid, sum(c.count for c in grid), sum(c.run_cost for c in grid))
+    out.costs_hidden, out.may_see_costs = sum(c.costs_hidden for c in grid), bool(cost_units)
     out.by_capability, assigned = _by_capability(session, principal, top)
     out.unassigned_cost = max(0.0, out.run_cost - assigned)
     return out
 
 
+def _cell(rows: dict[str | None, tuple[int, float, int]], disposition: str | None, url: str) -> TimeCell:
+    count, cost, hidden = rows.get(disposition, (0, 0.0, 0))
+    return TimeCell(disposition or "unassessed", count, cost, url, hidden)
+
+
 def _by_capability(session: Session, principal: Principal, top: int) -> tuple[list[tuple[str, float, str]], float]:
-    """Split each application's run cost evenly over the capabilities it supports (no cost is counted twice)."""
-    apps = scoped(select(Application.id, Application.run_cost_minor), session, principal, Application, VIEW).subquery()
+    """Split each application's run cost evenly over the capabilities it supports (no cost is counted twice).
+
+    Only applications whose costs the reader may see take part: a capability's bar never carries a hidden cost."""
+    apps = select(Application.id, Application.run_cost_minor).where(
+        Application.org_unit_id.in_(units(session, principal, COSTS))
+    )
+    apps = scoped(apps, session, principal, Application, VIEW).subquery()
     caps = scoped(select(Capability.id, Capability.name), session, principal, Capability, VIEW).subquery()
     edges = select(Relation.source_id, Relation.target_id).where(
         Relation.type == "supports", Relation.source_kind == "application", Relation.target_kind == "capability"

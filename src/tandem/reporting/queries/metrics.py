@@ -85,8 +85,14 @@ def _decisions(board: bool) -> Callable[[Session, Principal], Result]:
 def _apps(money: bool) -> Callable[[Session, Principal], Result]:
     def compute(s: Session, p: Principal) -> Result:
         a = cached.apps(s, p)
-        per = {c.disposition: (c.run_cost if money else c.count) for c in a.grid}
-        return (a.run_cost if money else float(a.total)), a.list_url, per
+        if not money:
+            return float(a.total), a.list_url, {c.disposition: c.count for c in a.grid}
+        # The sum holds only the applications whose costs p may see, and says how many it leaves out; when it
+        # would hold none of them there is no number (None), not a misleading zero.
+        if not a.costs_shown:
+            return None, a.list_url, {"costs_hidden": a.costs_hidden}
+        per: dict[str, Any] = {c.disposition: c.run_cost for c in a.grid if c.costs_shown}
+        return a.run_cost, a.list_url, per | {"costs_hidden": a.costs_hidden}
 
     return compute
 
