@@ -115,6 +115,7 @@ class Instance:
         self.env.update(
             TANDEM_DATA_DIR=str(data_dir or folder), TANDEM_DATABASE_URL=database_url,
             TANDEM_AUDIT_CHECKPOINT_DIR=str(folder), TANDEM_LOG_LEVEL="WARNING",
+            TANDEM_DATABASE_REQUIRE_AUTH="false",  # the test PostgreSQL trusts loopback connections
         )  # fmt: skip
         self.checkpoints = folder / "audit-checkpoints.jsonl"
         self.process: subprocess.Popen[bytes] | None = None

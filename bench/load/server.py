@@ -96,6 +96,7 @@ class Server:
         self.env.update(
             TANDEM_DATA_DIR=str(folder), TANDEM_DATABASE_URL=database_url, TANDEM_LOG_LEVEL="WARNING",
             TANDEM_HOST="127.0.0.1", TANDEM_PORT=str(self.port),
+            TANDEM_DATABASE_REQUIRE_AUTH="false",  # the benchmark PostgreSQL trusts loopback connections
         )  # fmt: skip
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -19,6 +19,7 @@ from tandem.platform.cli.context import cli_uow, database
 from tandem.platform.cli.output import err_console, say
 from tandem.platform.config import get_settings
 from tandem.platform.db import migrate
+from tandem.platform.db.auth_check import require_authenticated_link
 from tandem.platform.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, TandemError
 
 app = typer.Typer(
@@ -78,6 +79,7 @@ def serve_cmd(
 ) -> None:
     """Serve the web UI and the REST API (Ctrl-C stops the server and its worker)."""
     settings = get_settings()
+    require_authenticated_link(database(check_migrations=False), settings)
     database_ = database()
     if database_.is_sqlite and not worker:
         raise Conflict("on SQLite the job worker must run inside the server (one writer process)")
@@ -94,7 +96,9 @@ def worker_cmd() -> None:
     """Run a job worker process (PostgreSQL); stops cleanly on SIGINT/SIGTERM."""
     from tandem.platform.cli.serve import run_worker
 
-    run_worker(database(), get_settings())
+    settings = get_settings()
+    require_authenticated_link(database(check_migrations=False), settings)
+    run_worker(database(), settings)
 
 
 @demo_app.callback(invoke_without_command=True)
@@ -107,6 +111,7 @@ def demo(
     if ctx.invoked_subcommand is not None:
         return
     settings = get_settings()
+    require_authenticated_link(database(check_migrations=False), settings)
     logins = _load_demo()
     say(f"\nTandem is starting on http://{host or settings.host}:{port or settings.port}  (Ctrl-C stops it)")
     _print_logins(logins)

@@ -19,6 +19,7 @@ def run(
     env["COLUMNS"] = "200"
     if database_url:
         env["TANDEM_DATABASE_URL"] = database_url
+        env["TANDEM_DATABASE_REQUIRE_AUTH"] = "false"  # the test PostgreSQL trusts loopback connections
     return subprocess.run(
         [TANDEM, *args], env=env, capture_output=True, text=True, timeout=300, input=input_text, check=False
     )

@@ -18,6 +18,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file, keys and uploads live.")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    database_require_auth: bool = Field(
+        default=True,
+        description="Refuse to start when the PostgreSQL server lets Tandem in without a password (trust); "
+        "false = warn and start (development only).",
+    )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
     port: int = Field(default=8000, description="Port the web server binds to.")
     secret_key: str = Field(default="", description="Pepper for token digests; empty reads data_dir/secret.key.")
