@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import typer
+from sqlalchemy.exc import OperationalError
 
 from tandem.domains import CLI_ALIASES, DOMAINS, load_manifest, load_manifests, migration_dirs
 from tandem.platform import lazy
@@ -203,6 +204,12 @@ def main() -> None:
         sys.exit(next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 1))
     except KeyboardInterrupt:
         sys.exit(130)
+    except OperationalError as exc:  # cannot reach or sign in to the database: the server's own words, not SQLAlchemy's
+        if debug:
+            traceback.print_exc()
+        reason = " ".join(str(exc.orig or exc).split())
+        err_console.print(f"error: cannot use the database: {reason}", highlight=False, markup=False)
+        sys.exit(1)
     except Exception as exc:
         if debug:
             traceback.print_exc()
