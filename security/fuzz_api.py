@@ -26,6 +26,9 @@ from security import fuzz_seeds
 BIN = Path(sys.executable).parent
 RUNNER = Path(__file__).with_name("st_runner.py")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
+# Requests go one at a time per worker, so with one worker the fuzzer and the server take turns on the CPU; two
+# workers (threads) let one build the next request while the other waits for its answer.
+WORKERS = int(os.environ.get("TANDEM_FUZZ_WORKERS", "2"))
 # Coverage adds schemathesis' boundary and negative cases (~60 per operation) on top of the random examples.
 ALL_PHASES = "examples,coverage,fuzzing"
 
@@ -80,7 +83,8 @@ def _fuzz(port: int, token: str, examples: int, methods: list[str], report: Path
             "-H", f"Authorization: Bearer {token}",
             "--checks", CHECKS, "--max-examples", str(examples), "--phases", phases,
             "--no-color", "--seed", "1", "--request-timeout", "120",
-            "--report", "junit", "--report-junit-path", str(report), "--generation-unique-inputs"]  # fmt: skip
+            "--report", "junit", "--report-junit-path", str(report), "--generation-unique-inputs",
+            "--workers", str(WORKERS)]  # fmt: skip
     for method in methods:
         args += ["--include-method", method]
     if not targeting:  # the Pareto front of targeted examples lives in the example database: none, no front
