@@ -194,7 +194,10 @@ def label_of(kind: Kind, obj: Any) -> str:
 def resolve_ref(session: Session, principal: Principal | None, ref: str) -> tuple[Kind, Any]:
     """Find a record from 'kind:name', 'kind:uuid' or a bare uuid."""
     kind_name, sep, rest = ref.partition(":")
-    candidates = [kind_of(kind_name)] if sep else list(ENTITIES.values())
+    try:
+        candidates = [kind_of(kind_name)] if sep else list(ENTITIES.values())
+    except KeyError:  # not a kind: the colon belongs to the name ("SAP: Finance"), so look for it whole everywhere
+        candidates, sep = list(ENTITIES.values()), ""
     needle = rest if sep else ref
     try:
         record_id = uuid.UUID(needle.strip())
