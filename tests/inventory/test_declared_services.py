@@ -122,7 +122,7 @@ def test_migration_moves_service_tags_into_the_field(backend: str, tmp_path: Pat
             tags = ["dmz", "service:443/tls", "service:22/tcp", "service:8080", "service:99999"]
             service.create_record(session, None, kind, kind.create.model_validate(
                 {"hostname": "old01", "org_unit_id": root.id, "tags": tags}))  # fmt: skip
-        migrate.downgrade(database.engine, "inventory@-1")
+        migrate.downgrade(database.engine, "0002_inventory_list_indexes")  # to before the move
         migrate.upgrade(database.engine)
         with unit_of_work(database, readonly=True) as session:
             asset = session.scalars(select(Asset).where(Asset.hostname == "old01")).one()

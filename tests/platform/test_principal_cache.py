@@ -145,3 +145,13 @@ def test_activity_leaves_the_generation_and_rights_changes_replace_it(live: Live
     with unit_of_work(live.db) as session:
         service.grant_role(session, None, user_id, "auditor", live.units["it"])
     assert _generation(live.db) != third
+
+
+def test_the_generation_read_asks_for_the_key_that_changes_record(db: Database) -> None:
+    with unit_of_work(db) as session:
+        auth_generation.bump(session.connection())
+    with db.engine.connect() as conn:
+        written = conn.execute(
+            select(auth_generation._META.c.value).where(auth_generation._META.c.key == auth_generation.KEY)
+        )
+        assert auth_generation.read(conn) == written.scalar() is not None

@@ -60,7 +60,8 @@ class KindRepository(Repository[Any]):
             stmt = stmt.where(getattr(self.model, name) == _coerce(self.model, name, raw))
         if req.q and self.session.get_bind().dialect.name == "sqlite":
             stmt, req = self._sqlite_search(stmt, req), dataclasses.replace(req, q="")
-        return self.page(stmt, dataclasses.replace(req, filters={}))
+        # By rowid: the page's rows are found on narrow (rowid, sort key) tuples and only they are read whole.
+        return self.page(stmt, dataclasses.replace(req, filters={}), by_rowid=True)
 
     def _sqlite_search(self, stmt: Select[Any], req: PageRequest) -> Select[Any]:
         """Match q as the paging helper does, but as a rowid subquery that SQLite answers from a covering index.

@@ -142,8 +142,11 @@ def detail_page(
     kind = _kind(plural)
     obj = service.get_record(session, principal, kind, record_id)
     data = service.read_out(session, principal, kind, obj)
-    names = _names(session, principal, kind, obj, data)
-    relations = _relations(session, principal, obj.id)
+    rels = service.relations_of(session, principal, obj.id)
+    # One label query per linked kind for the references and the relations together, not one per field.
+    labels = _labels(session, principal, _linked(kind, data, rels))
+    names = _names(kind, data, labels)
+    relations = _relations(rels, obj.id, labels)
     impact = graph.impact(session, principal, kind, obj, 4) if kind.entity != "relation" else None
     history = entries_for(session, kind.model.__tablename__, str(obj.id), 20)
     # The change history must not show what the lenses hide (a cost's old and new amounts).
@@ -176,31 +179,47 @@ def _columns(name: str) -> tuple[str, ...]:
 HIDDEN = "(outside your units)"
 
 
-def _names(session: Session, principal: Principal, kind: Kind, obj: Any, data: dict[str, Any]) -> dict[str, str]:
+def _linked(kind: Kind, data: dict[str, Any], rels: list[Any]) -> dict[str, set[uuid.UUID]]:
+    """Return the ids of the records the page names, by entity kind: its references and its relations' ends."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for field, entity in kind.refs.items():
+        if data.get(field):
+            wanted.setdefault(entity, set()).add(data[field])
+    if kind.entity == "relation":
+        for end in ("source", "target"):
+            wanted.setdefault(data[f"{end}_kind"], set()).add(data[f"{end}_id"])
+    for r in rels:
+        wanted.setdefault(r.source_kind, set()).add(r.source_id)
+        wanted.setdefault(r.target_kind, set()).add(r.target_id)
+    return wanted
+
+
+def _labels(
+    session: Session, principal: Principal, wanted: dict[str, set[uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], str]:
+    """Return {(entity, id): label} of the wanted records principal may see (others are left out)."""
+    labels: dict[tuple[str, uuid.UUID], str] = {}
+    for entity, ids in wanted.items():
+        if entity in ENTITIES:
+            found = repo.entity_repo(session, entity).labels(principal, ids)
+            labels.update({(entity, record_id): label for record_id, label in found.items()})
+    return labels
+
+
+def _names(kind: Kind, data: dict[str, Any], labels: dict[tuple[str, uuid.UUID], str]) -> dict[str, str]:
     names = {}
     for field, entity in kind.refs.items():
         if data.get(field):
-            names[field] = repo.entity_repo(session, entity).labels(principal, [data[field]]).get(data[field], HIDDEN)
+            names[field] = labels.get((entity, data[field]), HIDDEN)
     if kind.entity == "relation":
         for end in ("source", "target"):
             e = data[f"{end}_kind"]
             if e in ENTITIES:
-                names[f"{end}_id"] = (
-                    repo.entity_repo(session, e).labels(principal, [data[f"{end}_id"]]).get(data[f"{end}_id"], HIDDEN)
-                )
+                names[f"{end}_id"] = labels.get((e, data[f"{end}_id"]), HIDDEN)
     return names
 
 
-def _relations(session: Session, principal: Principal, record_id: uuid.UUID) -> list[dict[str, Any]]:
-    rels = service.relations_of(session, principal, record_id)
-    ids: dict[str, set[uuid.UUID]] = {}
-    for r in rels:
-        ids.setdefault(r.source_kind, set()).add(r.source_id)
-        ids.setdefault(r.target_kind, set()).add(r.target_id)
-    labels: dict[uuid.UUID, str] = {}
-    for entity, found in ids.items():
-        if entity in ENTITIES:
-            labels.update(repo.entity_repo(session, entity).labels(principal, found))
+def _relations(rels: list[Any], record_id: uuid.UUID, labels: dict[tuple[str, uuid.UUID], str]) -> list[dict[str, Any]]:
     out = []
     for r in rels:
         outgoing = r.source_id == record_id
@@ -214,7 +233,7 @@ def _relations(session: Session, principal: Principal, record_id: uuid.UUID) -> 
                 "kind": other_kind,
                 "other_id": other_id,
                 "notes": r.notes,
-                "label": labels.get(other_id, HIDDEN),
+                "label": labels.get((other_kind, other_id), HIDDEN),
                 "plural": ENTITIES[other_kind].plural if other_kind in ENTITIES else "",
             }
         )

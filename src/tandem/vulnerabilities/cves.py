@@ -86,22 +86,24 @@ def _open_findings_of(session: Session, principal: Principal | None, column: str
     """Return links to the most urgent open findings on the object, then one to all of them."""
     if principal is None or not principal.can_anywhere(actions.VIEW.name):
         return []
-    params = {"limit": str(TOP_ON_RECORD), "status": "open", column: str(object_id)}
     try:
-        page = list_findings(session, principal, PageRequest.parse(FINDING_SPEC, params))
+        require(session, principal, actions.VIEW.name)  # the check list_findings makes
     except PermissionDenied:
         return []
+    findings = repo.FindingRepository(session)
+    found = findings.top_open(principal, column, object_id, TOP_ON_RECORD + 1)
+    top = found[:TOP_ON_RECORD]
     refs = [Ref(f"{f.cve_id or f.advisory_id} on {f.component}", f"/vulnerabilities/findings/{f.id}", _detail(f))
-            for f in page.items]  # fmt: skip
+            for f in top]  # fmt: skip
     if not refs:
         return []
-    # A short page is every open finding: counting them again would cost a second pass over the view.
-    if page.next_cursor is None:
-        total = len(page.items)
+    # A short list is every open finding: counting them again would cost a second pass over the view.
+    if len(found) <= TOP_ON_RECORD:
+        total = len(top)
     else:
-        total = repo.FindingRepository(session).status_counts(principal, **{column: object_id}).get("open", 0)
+        total = findings.status_counts(principal, **{column: object_id}).get("open", 0)
     refs.append(Ref(f"All {total} open vulnerability findings", f"/vulnerabilities?{column}={object_id}",
-                    f"vulnerabilities, most urgent first (top {len(page.items)} above)"))  # fmt: skip
+                    f"vulnerabilities, most urgent first (top {len(top)} above)"))  # fmt: skip
     return refs
 
 

@@ -80,9 +80,9 @@ class Repository(Generic[M]):
         self.session.delete(obj)
         self.session.flush()
 
-    def page(self, stmt: Select[Any], request: PageRequest) -> Page[M]:
-        """Run stmt with cursor paging, filtering and sorting from request."""
-        return apply_page(self.session, stmt, self.model, request)
+    def page(self, stmt: Select[Any], request: PageRequest, by_rowid: bool = False) -> Page[M]:
+        """Run stmt with cursor paging, filtering and sorting from request (by_rowid: see apply_page)."""
+        return apply_page(self.session, stmt, self.model, request, by_rowid)
 
     def count(self, stmt: Select[Any]) -> int:
         """Count the rows stmt would return."""
