@@ -40,9 +40,12 @@ demo: $(STAMP) ## Set up and run Tandem with the Northwind Health sample organis
 
 # compileall: every `tandem` run in the tests (and every demo start) reads bytecode instead of compiling ~600 modules,
 # even where PYTHONDONTWRITEBYTECODE keeps Python from caching it on its own.
+# Four test workers on two cores: most of the long tests wait (for a served demo, a fuzzer's answer, a browser, a CLI
+# process), measured 132 % CPU with four. One test at a time per hand-out keeps each fuzzing run on its own worker.
+TEST_WORKERS ?= 4
 test: $(STAMP) chromium ## Run the test suite (SQLite always; PostgreSQL when TANDEM_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m compileall -q src >/dev/null
-	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxschedchunk 1 -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check), mypy on src/, import-linter architecture contracts
 	$(BIN)/ruff check src tests bench security
