@@ -61,7 +61,7 @@ security: $(STAMP) chromium ## bandit, pip-audit (fails when its database is unr
 	mkdir -p var
 	$(BIN)/bandit -q -r src -ll
 	$(BIN)/python -m security.pip_audit
-	TANDEM_SECURITY_FULL=1 TANDEM_FUZZ_EXAMPLES=1000 TANDEM_FUZZ_PHASES=examples,coverage,fuzzing $(BIN)/pytest -q -n 2 -m "asvs or authz_full or reliability_full or fuzz" --junitxml=var/security-junit.xml $(PYTEST_ARGS)
+	TANDEM_SECURITY_FULL=1 TANDEM_FUZZ_EXAMPLES=1000 TANDEM_FUZZ_PHASES=examples,coverage,fuzzing $(BIN)/pytest -q -n $(TEST_WORKERS) --maxschedchunk 1 -m "asvs or authz_full or reliability_full or fuzz" --junitxml=var/security-junit.xml $(PYTEST_ARGS)
 	$(BIN)/python -m security.asvs_report var/security-junit.xml --out var/asvs-report.md
 	$(BIN)/python -m security.durability --rounds 25 --writers 8
 
