@@ -13,14 +13,13 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
+from security.serving import wait_until_healthy
 from sqlalchemy.engine import make_url
 
 from tandem.platform.config import Settings
@@ -53,16 +52,7 @@ def _serve_until_ready(env: dict[str, str], log: Path) -> str:
             [TANDEM, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=out, stderr=out
         )
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            assert process.poll() is None, f"tandem serve exited with {process.returncode}:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"tandem serve did not answer within {STARTUP_S} s"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+        wait_until_healthy(process, f"http://127.0.0.1:{port}", STARTUP_S, log.read_text, "tandem serve", "/readyz")
     finally:
         process.terminate()
         process.wait(timeout=60)
