@@ -12,12 +12,12 @@ from typing import Any
 
 import uvicorn
 from uvicorn.importer import import_from_string
-from uvicorn.supervisors import Multiprocess
 
 from tandem.platform.api import accesslog
 from tandem.platform.api.ratelimit import PROCESSES_ENV
 from tandem.platform.audit.service import sign_checkpoint
 from tandem.platform.cli.context import cli_actor
+from tandem.platform.cli.supervisor import SocketPerProcess, bind_group
 from tandem.platform.config import Settings
 from tandem.platform.db.uow import Database, unit_of_work
 from tandem.platform.errors import Conflict, InvalidInput
@@ -104,11 +104,12 @@ def _serve_many(factory: str, settings: Settings, host: str, port: int, workers:
     # seconds, and longer on a busy machine, so allow far more than uvicorn's 5 s before calling it hung.
     config = _config(f"{__name__}:process_app", settings, host, port, factory=True, workers=workers,
                      timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT_S)  # fmt: skip
-    sock = config.bind_socket()
+    sockets = bind_group(host, port, workers)
     try:
-        Multiprocess(config, sockets=[sock]).run()
+        SocketPerProcess(config, sockets).run()
     finally:
-        sock.close()
+        for sock in sockets:
+            sock.close()
 
 
 def run_worker(db: Database, settings: Settings) -> None:
