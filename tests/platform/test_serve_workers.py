@@ -175,6 +175,15 @@ def _ask(sock: socket.socket) -> bytes:
     return sock.recv(4096)
 
 
+def _listening(port: int, processes: int = 2) -> set[int]:
+    """Wait until every server process listens (/healthz answered means one does) and return their sockets."""
+    deadline = time.monotonic() + STARTUP_S
+    while len(found := _tcp_sockets(port, "0A")) < processes:
+        assert time.monotonic() < deadline, f"{len(found)} of {processes} server processes listen"
+        time.sleep(0.1)
+    return found
+
+
 def _open_at_once(port: int, count: int) -> list[socket.socket]:
     """Open `count` keep-alive connections at the same moment and ask one request on each."""
     socks = [socket.socket() for _ in range(count)]
@@ -190,6 +199,7 @@ def test_connections_opened_at_once_spread_over_the_processes(served: tuple[Data
     # With one shared listening socket the first process to wake accepted nearly all of them (15 of 16 seen).
     _, base_url, _, pid = served
     port = int(base_url.rsplit(":", 1)[1])
+    _listening(port)
     socks = _open_at_once(port, 32)
     try:
         established = _tcp_sockets(port, "01")
@@ -205,7 +215,7 @@ def test_connections_opened_at_once_spread_over_the_processes(served: tuple[Data
 def test_a_killed_process_is_replaced_on_its_own_socket(served: tuple[Database, str, str, int]) -> None:
     _, base_url, _, pid = served
     port = int(base_url.rsplit(":", 1)[1])
-    listening = _tcp_sockets(port, "0A")
+    listening = _listening(port)
     before = _servers(pid)
     assert len(listening) == 2 and [len(_owned_sockets(s) & listening) for s in before] == [1, 1]
     victim = before[0]

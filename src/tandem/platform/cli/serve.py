@@ -104,7 +104,7 @@ def _serve_many(factory: str, settings: Settings, host: str, port: int, workers:
     # seconds, and longer on a busy machine, so allow far more than uvicorn's 5 s before calling it hung.
     config = _config(f"{__name__}:process_app", settings, host, port, factory=True, workers=workers,
                      timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT_S)  # fmt: skip
-    sockets = bind_group(host, port, workers)
+    sockets = bind_group(host, port, workers, config.backlog)
     try:
         SocketPerProcess(config, sockets).run()
     finally:

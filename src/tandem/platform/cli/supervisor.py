@@ -23,18 +23,27 @@ from uvicorn.supervisors.multiprocess import Process
 log = logging.getLogger("tandem.serve")
 
 
-def bind_group(host: str, port: int, count: int) -> list[socket.socket]:
-    """Bind `count` sockets to host:port in one SO_REUSEPORT group (the first with port 0 picks the port)."""
+def bind_group(host: str, port: int, count: int, backlog: int = 2048) -> list[socket.socket]:
+    """Listen on host:port with `count` sockets in one SO_REUSEPORT group; exit if anything else holds the port.
+
+    Any process of the same user could join a SO_REUSEPORT group and take a share of the connections (a second
+    Tandem started by mistake, on another database). So the port is first bound without SO_REUSEPORT, which fails
+    while any socket listens there, and the group listens at once, so that check fails for everyone after it.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets: list[socket.socket] = []
     try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections in TIME_WAIT do not count
+            probe.bind((host, port))
+            port = probe.getsockname()[1]
         for _ in range(count):
             sock = socket.socket(family, socket.SOCK_STREAM)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind((host, port))
-            port = sock.getsockname()[1]
+            sock.listen(backlog)  # connections queue here until the process for this socket has started
             sock.set_inheritable(True)
     except OSError as exc:
         for sock in sockets:
