@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 from tandem.platform.db.sqlite_lock import LockingConnection, lock_for
 
@@ -17,6 +19,8 @@ from tandem.platform.db.sqlite_lock import LockingConnection, lock_for
 # PostgreSQL connection costs a backend start; a closing SQLite connection waits for the writer lock).
 SQLITE_POOL = {"pool_size": 16, "max_overflow": 16}
 POSTGRES_POOL = {"pool_size": 10, "max_overflow": 15}
+IDLE_PING_S = 1.0
+_IDLE_SINCE = "tandem_idle_since"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -26,7 +30,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return _sqlite_engine(url, parsed.database or "", **kwargs)
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, **_pooled(POSTGRES_POOL, kwargs))
+    engine = create_engine(url, **_pooled(POSTGRES_POOL, kwargs))
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a round trip before use, but only one that sat idle for IDLE_PING_S.
+
+    What the check guards against (a server restart, an idle-connection timeout, a firewall dropping the link)
+    happens to connections that wait in the pool. SQLAlchemy's pool_pre_ping pings on every checkout: one more
+    round trip for each transaction, while under load a connection goes back out within milliseconds. A dead
+    connection is replaced and the checkout tried again; one that breaks while in use fails its request as it
+    would with pre_ping.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"a pooled connection no longer answers: {exc}") from exc
 
 
 def _pooled(sizes: dict[str, int], kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -81,14 +81,14 @@ def unit_of_work(
     """
     database = db or get_database()
     conn = database.engine.connect().execution_options(tandem_write=not readonly, tandem_lock_timeout=lock_timeout)
+    if readonly and not database.is_sqlite:
+        conn = conn.execution_options(postgresql_readonly=True)  # BEGIN READ ONLY: no round trip of its own
     session = Session(bind=conn, join_transaction_mode="rollback_only", expire_on_commit=False, autoflush=True)
     session.info.update(actor=actor, request_id=request_id or uuid.uuid4().hex, readonly=readonly)
     session.info[_OPEN] = conn
     try:
         if readonly:
             conn.begin()
-            if not database.is_sqlite:
-                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
         yield session
         if session.info.get(_OPEN) is not None:
             _commit(session)
