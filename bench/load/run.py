@@ -18,6 +18,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from bench.load.driver import Stats, percentile, run
@@ -30,8 +31,8 @@ def _ms(values: list[float], q: float) -> str:
     return f"{percentile(values, q) * 1000:.0f}"
 
 
-def report(label: str, stats: Stats) -> tuple[str, bool]:
-    """Return the printed lines for one run and whether it met the goal."""
+def report(label: str, stats: Stats, split: list[int]) -> tuple[str, bool]:
+    """Return the printed lines for one run and whether it met the goal (split: connections per server process)."""
     rps = stats.total / stats.seconds if stats.seconds else 0.0
     reads = stats.latencies["read"]
     ok = rps >= GOAL_RPS and not stats.errors and percentile(reads, 99) * 1000 < GOAL_READ_P99_MS
@@ -41,6 +42,8 @@ def report(label: str, stats: Stats) -> tuple[str, bool]:
         f"({1000 * stats.server_cpu / max(stats.total, 1):.1f} ms/request), driver CPU {stats.driver_cpu:.1f} s "
         f"[{'goal met' if ok else 'goal NOT met'}: ≥ {GOAL_RPS}/s, 0 errors, read p99 < {GOAL_READ_P99_MS} ms]"
     ]
+    if len(split) > 1:  # one run's spread: the kernel hashes each connection to a process
+        lines.append(f"  connections per server process: {'/'.join(map(str, split))}")
     for kind, values in stats.latencies.items():
         lines.append(
             f"  {kind:<5} n={len(values):>6}  p50 {_ms(values, 50):>5} ms  p95 {_ms(values, 95):>5} ms  "
@@ -50,6 +53,10 @@ def report(label: str, stats: Stats) -> tuple[str, bool]:
         lines.append(f"    {name:<12} n={len(values):>6}  p50 {_ms(values, 50):>5} ms  p99 {_ms(values, 99):>5} ms")
     lines += [f"  error {what} × {count}" for what, count in stats.errors.most_common(10)]
     return "\n".join(lines), ok
+
+
+def _sample_split(server: Server, into: list[int]) -> None:
+    into[:] = server.connection_split()
 
 
 def run_backend(backend: str, url: str, folder: Path, args: argparse.Namespace) -> list[bool]:
@@ -67,11 +74,15 @@ def run_backend(backend: str, url: str, folder: Path, args: argparse.Namespace) 
                     if waited >= 1:
                         print(f"  (waited {waited:.0f} s for the server's start-up jobs before loading it)", flush=True)
                 cpu = server.cpu_seconds()
+                split: list[int] = []  # connections per server process, once the users have connected
+                sampler = threading.Timer(min(2.0, args.seconds / 2), _sample_split, (server, split))
+                sampler.start()
                 stats = asyncio.run(run([server.base_url], credentials, args.users, args.seconds, args.rate, only))
                 stats.server_cpu = server.cpu_seconds() - cpu
+                sampler.cancel()
             finally:
                 server.stop()
-            text, ok = report(f"{label}{f', only {only}' if only else ''}]", stats)
+            text, ok = report(f"{label}{f', only {only}' if only else ''}]", stats, split)
             print(text, flush=True)
             if args.profile:
                 print(server.log_tail(workers, 30000), flush=True)

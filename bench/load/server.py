@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +140,18 @@ class Server:
             return 0.0
         return sum(_cpu_of(pid) for pid in [self.process.pid, *_children(self.process.pid)])
 
+    def connection_split(self) -> list[int]:
+        """Return how many of the open connections each server process holds (the kernel spreads them)."""
+        if self.process is None:
+            return []
+        established, listening = _tcp_inodes(self.port, "01"), _tcp_inodes(self.port, "0A")
+        split = []
+        for pid in _children(self.process.pid):
+            owned = _socket_inodes(pid)
+            if owned & listening:
+                split.append(len(owned & established))
+        return sorted(split, reverse=True)
+
     def stop(self) -> None:
         """Stop the server (SIGINT, as Ctrl-C does), SIGKILL if it hangs."""
         if self.process is not None and self.process.poll() is None:
@@ -175,6 +187,27 @@ def _children(pid: int) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and (fields := _stat(int(entry.name))) and int(fields[1]) == pid:
             found.append(int(entry.name))
+    return found
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    found = set()
+    with suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    found.add(int(target[8:-1]))
+    return found
+
+
+def _tcp_inodes(port: int, state: str) -> set[int]:
+    """Inodes of IPv4 sockets on local port `port` in a /proc/net/tcp state (01 established, 0A listening)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
+            found.add(int(fields[9]))
     return found
 
 
