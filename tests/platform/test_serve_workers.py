@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from security.serving import wait_until_healthy
 from sqlalchemy import func, select
 
 from tandem.platform.api.ratelimit import PROCESSES_ENV, share_of
@@ -66,20 +67,6 @@ def _gone(pids: list[int], timeout: float = 30) -> bool:
     return True
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"the server did not answer within {STARTUP_S} s")
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Database, str, str, int]]:
     """A fresh database with an administrator and token, served by two processes; yields (db, url, token, pid)."""
@@ -99,7 +86,9 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Dat
         process = subprocess.Popen([sys.executable, "-c", _SERVE_CHILD, str(port), "2"], env=env, stdout=out,
                                    stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        _wait_healthy(process, f"http://127.0.0.1:{port}", log)
+        wait_until_healthy(
+            process, f"http://127.0.0.1:{port}", STARTUP_S, lambda: log.read_text()[-3000:], "the server"
+        )
         yield db, f"http://127.0.0.1:{port}", secret, process.pid
     finally:
         servers = _servers(process.pid)

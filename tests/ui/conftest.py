@@ -7,14 +7,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from security.serving import wait_until_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,20 +39,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"tandem serve exited early with code {proc.returncode} (see serve.log in the tmp dir)")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"tandem serve did not answer /healthz within {timeout} s")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -87,7 +72,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base_url, proc)
+        wait_until_healthy(
+            proc, base_url, 120, lambda: (tmp_path / "serve.log").read_text(errors="replace"), "tandem serve"
+        )
         yield Server(base_url, password)
     finally:
         _stop(proc)

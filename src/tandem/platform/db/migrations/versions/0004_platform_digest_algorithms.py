@@ -19,20 +19,25 @@ TABLES = ("api_tokens", "access_links")
 PREFIX = "hmac-sha256:"
 
 
+def _digests(table: str) -> sa.TableClause:
+    return sa.table(table, sa.column("digest", sa.String()))
+
+
 def upgrade() -> None:
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("digest", existing_type=sa.String(length=64), type_=sa.String(length=100),
                                   existing_nullable=False)  # fmt: skip
         # Every digest stored so far is an HMAC-SHA256: name it.
-        op.execute(sa.text(f"UPDATE {table} SET digest = :prefix || digest WHERE digest NOT LIKE '%:%'")  # noqa: S608 - table from TABLES
-                   .bindparams(prefix=PREFIX))  # fmt: skip
+        rows = _digests(table)
+        op.execute(rows.update().where(rows.c.digest.not_like("%:%")).values(digest=sa.literal(PREFIX) + rows.c.digest))
 
 
 def downgrade() -> None:
     for table in TABLES:
-        op.execute(sa.text(f"UPDATE {table} SET digest = substr(digest, :start) WHERE digest LIKE :pattern")  # noqa: S608
-                   .bindparams(start=len(PREFIX) + 1, pattern=f"{PREFIX}%"))  # fmt: skip
+        rows = _digests(table)
+        op.execute(rows.update().where(rows.c.digest.like(f"{PREFIX}%"))
+                   .values(digest=sa.func.substr(rows.c.digest, len(PREFIX) + 1)))  # fmt: skip
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("digest", existing_type=sa.String(length=100), type_=sa.String(length=64),
                                   existing_nullable=False)  # fmt: skip
