@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import typer
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from tandem.domains import CLI_ALIASES, DOMAINS, load_manifest, load_manifests, migration_dirs
@@ -18,7 +19,7 @@ from tandem.platform.auth import mfa, service
 from tandem.platform.cli import audit, db, jobs, tokens, users
 from tandem.platform.cli.context import cli_uow, database
 from tandem.platform.cli.output import err_console, say
-from tandem.platform.config import get_settings
+from tandem.platform.config import describe_invalid, get_settings
 from tandem.platform.db import migrate
 from tandem.platform.db.auth_check import require_authenticated_link
 from tandem.platform.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, TandemError
@@ -184,7 +185,13 @@ def _load_for(args: list[str]) -> None:
 
 def main() -> None:
     """Run the CLI: errors end in one clear line and a non-zero exit; --debug shows the traceback."""
-    accesslog.configure_logging(get_settings())
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        message = f"error: invalid setting {describe_invalid(exc)}"
+        err_console.print(message, highlight=False, markup=False, soft_wrap=True)
+        sys.exit(2)
+    accesslog.configure_logging(settings)
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _load_for(sys.argv[1:])

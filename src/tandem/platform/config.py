@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,7 +47,10 @@ class Settings(BaseSettings):
         "empty = any public host.",
     )
     trusted_proxies: str = Field(default="", description="Comma-separated proxy IPs whose X-Forwarded-For counts.")
-    dask_scheduler: str = Field(default="", description="tcp://host:port of a Dask scheduler; empty = local.")
+    dask_scheduler: str = Field(
+        default="",
+        description="Address of a Dask scheduler (`tls://host:port`, or `tcp://` on loopback only); empty = local.",
+    )
     worker_poll_seconds: float = Field(default=1.0, description="How often an idle worker looks for jobs.")
     log_level: str = Field(default="INFO", description="Python logging level.")
     log_format: Literal["text", "json"] = Field(
@@ -98,6 +103,22 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'tandem.db').resolve()}"
 
+    @field_validator("dask_scheduler")
+    @classmethod
+    def _dask_link_is_protected(cls, value: str) -> str:
+        # A plain tcp:// scheduler is unauthenticated and unencrypted: whoever reaches it runs code on its workers
+        # and reads the scanned files (ASVS V13.2.1). Dask reads a bare host:port as tcp://.
+        scheme, _, rest = value.strip().rpartition("://")
+        if not value.strip() or scheme in ("tls", "inproc", "ucx"):
+            return value.strip()
+        host = urlsplit(f"//{rest}").hostname or ""
+        if scheme in ("", "tcp") and _is_loopback(host):
+            return value.strip()
+        raise ValueError(
+            f"{value!r} is a plaintext link anyone who reaches it can use; give a tls:// address (mutual TLS, see "
+            "SECURITY.md) or a scheduler on this machine (tcp://127.0.0.1:port)"
+        )
+
     @property
     def is_sqlite(self) -> bool:
         """Return whether the configured database is SQLite."""
@@ -118,6 +139,31 @@ class Settings(BaseSettings):
     def allow_hosts(self) -> set[str]:
         """Return the outbound allow-list as a set."""
         return {h.strip() for h in self.outbound_allow_hosts.split(",") if h.strip()}
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+_SECRET_WORDS = ("secret", "password", "key", "token", "url")  # never echoed: a URL may hold a password
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """Name each invalid setting by its environment variable, with why it was refused."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"])
+        given = error.get("input")
+        secret = any(word in field for word in _SECRET_WORDS)
+        shown = f" (given {given!r})" if isinstance(given, str | int | float) and not secret else ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"TANDEM_{field.upper()}: {message}{shown}")
+    return "; ".join(parts)
 
 
 @lru_cache(maxsize=1)
