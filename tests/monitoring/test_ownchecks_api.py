@@ -84,7 +84,8 @@ def test_api_queues_checks_and_the_job_stores_a_scan(live: Live, pki: Pki, liste
     assert not any(f["port"] == valid.port for f in scan["findings"])
     assert scan["finding_count"] == len(scan["findings"])
     with unit_of_work(live.db, readonly=True) as session:
-        audited = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == result["scan_id"])).all()
+        scan_entries = select(AuditEntry).where(AuditEntry.entity_id == result["scan_id"])
+        audited = session.scalars(scan_entries.order_by(AuditEntry.seq)).all()  # without an order PostgreSQL may differ
     assert [(a.action, a.entity_type, a.actor_kind) for a in audited][:1] == [("create", "monitoring_scans", "job")]
 
 
