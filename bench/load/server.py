@@ -13,11 +13,11 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from security.serving import wait_until_healthy
+from security.serving import ESTABLISHED, LISTENING, socket_inodes, tcp_inodes, wait_until_healthy
 from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,10 +144,10 @@ class Server:
         """Return how many of the open connections each server process holds (the kernel spreads them)."""
         if self.process is None:
             return []
-        established, listening = _tcp_inodes(self.port, "01"), _tcp_inodes(self.port, "0A")
+        established, listening = tcp_inodes(self.port, ESTABLISHED), tcp_inodes(self.port, LISTENING)
         split = []
         for pid in _children(self.process.pid):
-            owned = _socket_inodes(pid)
+            owned = socket_inodes(pid)
             if owned & listening:
                 split.append(len(owned & established))
         return sorted(split, reverse=True)
@@ -187,27 +187,6 @@ def _children(pid: int) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and (fields := _stat(int(entry.name))) and int(fields[1]) == pid:
             found.append(int(entry.name))
-    return found
-
-
-def _socket_inodes(pid: int) -> set[int]:
-    found = set()
-    with suppress(OSError):
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            with suppress(OSError):
-                target = os.readlink(fd)
-                if target.startswith("socket:["):
-                    found.add(int(target[8:-1]))
-    return found
-
-
-def _tcp_inodes(port: int, state: str) -> set[int]:
-    """Inodes of IPv4 sockets on local port `port` in a /proc/net/tcp state (01 established, 0A listening)."""
-    found = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
-            found.add(int(fields[9]))
     return found
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from security.serving import wait_until_healthy
+from security.serving import ESTABLISHED, LISTENING, socket_inodes, tcp_inodes, wait_until_healthy
 from sqlalchemy import func, select
 
 from tandem.platform.api.ratelimit import PROCESSES_ENV, share_of
@@ -136,28 +135,6 @@ def test_each_process_allows_its_share_of_the_public_rate_limit(monkeypatch: pyt
     assert share_of(120) == 120
 
 
-def _owned_sockets(pid: int) -> set[int]:
-    """Return the inodes of the sockets a process holds open."""
-    inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        with contextlib.suppress(OSError):
-            target = os.readlink(fd)
-            if target.startswith("socket:["):
-                inodes.add(int(target[8:-1]))
-    return inodes
-
-
-def _tcp_sockets(port: int, state: str) -> set[int]:
-    """Return the inodes of loopback IPv4 sockets on local port `port` in a /proc/net/tcp state (01 established, 0A
-    listening)."""
-    found = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
-            found.add(int(fields[9]))
-    return found
-
-
 def _ask(sock: socket.socket) -> bytes:
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     sock.settimeout(30)
@@ -167,7 +144,7 @@ def _ask(sock: socket.socket) -> bytes:
 def _listening(port: int, processes: int = 2) -> set[int]:
     """Wait until every server process listens (/healthz answered means one does) and return their sockets."""
     deadline = time.monotonic() + STARTUP_S
-    while len(found := _tcp_sockets(port, "0A")) < processes:
+    while len(found := tcp_inodes(port, LISTENING)) < processes:
         assert time.monotonic() < deadline, f"{len(found)} of {processes} server processes listen"
         time.sleep(0.1)
     return found
@@ -191,8 +168,8 @@ def test_connections_opened_at_once_spread_over_the_processes(served: tuple[Data
     _listening(port)
     socks = _open_at_once(port, 32)
     try:
-        established = _tcp_sockets(port, "01")
-        counts = [len(_owned_sockets(server) & established) for server in _servers(pid)]
+        established = tcp_inodes(port, ESTABLISHED)
+        counts = [len(socket_inodes(server) & established) for server in _servers(pid)]
     finally:
         for sock in socks:
             sock.close()
@@ -206,16 +183,16 @@ def test_a_killed_process_is_replaced_on_its_own_socket(served: tuple[Database, 
     port = int(base_url.rsplit(":", 1)[1])
     listening = _listening(port)
     before = _servers(pid)
-    assert len(listening) == 2 and [len(_owned_sockets(s) & listening) for s in before] == [1, 1]
+    assert len(listening) == 2 and [len(socket_inodes(s) & listening) for s in before] == [1, 1]
     victim = before[0]
-    own = _owned_sockets(victim) & listening
+    own = socket_inodes(victim) & listening
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + STARTUP_S
     while (now := _servers(pid)) == before or len(now) != 2 or victim in now:
         assert time.monotonic() < deadline, "the supervisor did not replace the killed process"
         time.sleep(0.2)
     replacement = next(s for s in now if s not in before)
-    assert _owned_sockets(replacement) & listening == own
+    assert socket_inodes(replacement) & listening == own
     # Every connection is answered, whichever socket the kernel hands it to.
     for sock in _open_at_once(port, 32):
         sock.close()
